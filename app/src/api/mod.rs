@@ -1,0 +1,9 @@
+//! Server functions: the UI's only data path. Each is a thin adapter: check
+//! the caller's role, parse input into domain types, call a service.
+
+pub mod kiosk;
+pub mod session;
+pub mod stock;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod guard;

@@ -1,0 +1,8 @@
+//! Reusable pieces, named for what a person sees.
+
+pub mod feedback;
+pub mod header;
+pub mod live;
+pub mod search_box;
+pub mod stock_table;
+pub mod variant_grid;

@@ -1,0 +1,15 @@
+//! Pure types and rules shared by the browser and the server. No I/O here.
+
+pub mod codes;
+pub mod geo;
+pub mod money;
+pub mod order;
+pub mod role;
+pub mod search;
+pub mod stock;
+pub mod time;
+
+pub use codes::{Ean13, LocationId, Sku};
+pub use money::Cents;
+pub use role::Role;
+pub use stock::{MovementKind, Quantity, StockFigures};

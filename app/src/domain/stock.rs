@@ -1,0 +1,424 @@
+//! Stock figures and the movements that change them.
+//!
+//! Every change to a stock level is one movement of the ledger. The rules
+//! here say what each kind of movement does to `on_hand` and `reserved`,
+//! and which floor the result must stay above; the database applies them
+//! in a single conditional statement.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The largest quantity one movement may carry: anything above is a typo
+/// (a scanned EAN in the quantity box, an extra zero), not a delivery.
+pub const MAX_MOVEMENT_QUANTITY: i64 = 10_000;
+
+/// A strictly positive number of items, at most [`MAX_MOVEMENT_QUANTITY`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Quantity(i64);
+
+impl Quantity {
+    pub fn new(n: i64) -> Result<Self, String> {
+        if n <= 0 {
+            Err(format!("The quantity must be at least 1 (got {n})."))
+        } else if n > MAX_MOVEMENT_QUANTITY {
+            Err(format!(
+                "{n} items in one movement is more than the {MAX_MOVEMENT_QUANTITY} allowed: check the quantity."
+            ))
+        } else {
+            Ok(Self(n))
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let trimmed = raw.trim();
+        let n: i64 = trimmed
+            .parse()
+            .map_err(|_| format!("'{trimmed}' is not a whole number of items."))?;
+        Self::new(n)
+    }
+
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// The figures of one SKU at one location.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct StockFigures {
+    pub on_hand: i64,
+    pub reserved: i64,
+    pub safety: i64,
+}
+
+impl StockFigures {
+    /// What can be promised to a new customer: never below zero on screen,
+    /// even when safety stock exceeds what is left.
+    pub fn available(&self) -> i64 {
+        (self.on_hand - self.reserved - self.safety).max(0)
+    }
+}
+
+/// The kinds of ledger lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MovementKind {
+    /// Goods received from a supplier or the warehouse.
+    Receipt,
+    /// Sold (in a shop or on the web) and gone.
+    Sale,
+    /// Brought back by a customer, sellable again.
+    Return,
+    /// A correction with a reason (damage, theft, found).
+    Adjustment,
+    /// A physical count replaced the figure.
+    Count,
+    TransferOut,
+    TransferIn,
+    /// Held for an order not yet handed over.
+    Reservation,
+    /// A hold given back (order cancelled or expired).
+    Release,
+    /// A held item handed to the customer.
+    Handover,
+}
+
+impl MovementKind {
+    pub const ALL: [MovementKind; 10] = [
+        Self::Receipt,
+        Self::Sale,
+        Self::Return,
+        Self::Adjustment,
+        Self::Count,
+        Self::TransferOut,
+        Self::TransferIn,
+        Self::Reservation,
+        Self::Release,
+        Self::Handover,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Receipt => "receipt",
+            Self::Sale => "sale",
+            Self::Return => "return",
+            Self::Adjustment => "adjustment",
+            Self::Count => "count",
+            Self::TransferOut => "transfer_out",
+            Self::TransferIn => "transfer_in",
+            Self::Reservation => "reservation",
+            Self::Release => "release",
+            Self::Handover => "handover",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == raw.trim())
+            .ok_or_else(|| format!("'{}' is not a kind of stock movement.", raw.trim()))
+    }
+
+    /// Words for a person reading the movement history.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Receipt => "Receipt",
+            Self::Sale => "Sale",
+            Self::Return => "Customer return",
+            Self::Adjustment => "Adjustment",
+            Self::Count => "Count",
+            Self::TransferOut => "Transfer out",
+            Self::TransferIn => "Transfer in",
+            Self::Reservation => "Reserved for order",
+            Self::Release => "Reservation released",
+            Self::Handover => "Handed over",
+        }
+    }
+}
+
+/// Which floor the new figures must respect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Floor {
+    /// `on_hand - reserved >= 0`: goods held for orders stay untouched.
+    Reserved,
+    /// `on_hand - reserved - safety >= 0`: selling or promising to a new
+    /// customer may not eat into safety stock.
+    Available,
+}
+
+/// What one movement does to a stock level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StockEffect {
+    Delta {
+        on_hand: i64,
+        reserved: i64,
+        floor: Floor,
+    },
+    /// A count: the counted figure replaces `on_hand`.
+    SetOnHand(i64),
+}
+
+/// A request to move stock, already validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Movement {
+    Receipt(Quantity),
+    Sale(Quantity),
+    Return(Quantity),
+    /// A signed correction, never zero.
+    Adjustment(i64),
+    Count(i64),
+    TransferOut(Quantity),
+    TransferIn(Quantity),
+    Reservation(Quantity),
+    Release(Quantity),
+    Handover(Quantity),
+}
+
+impl Movement {
+    pub fn adjustment(delta: i64) -> Result<Self, String> {
+        if delta == 0 {
+            return Err("An adjustment of 0 changes nothing: enter how many items to add (+) or remove (-).".into());
+        }
+        if delta.abs() > MAX_MOVEMENT_QUANTITY {
+            return Err(format!(
+                "An adjustment of {delta} is beyond the {MAX_MOVEMENT_QUANTITY} allowed: check the figure."
+            ));
+        }
+        Ok(Self::Adjustment(delta))
+    }
+
+    pub fn count(counted: i64) -> Result<Self, String> {
+        if counted < 0 {
+            return Err("A count cannot be negative.".into());
+        }
+        if counted > 10 * MAX_MOVEMENT_QUANTITY {
+            return Err(format!(
+                "A count of {counted} is not plausible: check the figure."
+            ));
+        }
+        Ok(Self::Count(counted))
+    }
+
+    pub fn kind(self) -> MovementKind {
+        match self {
+            Self::Receipt(_) => MovementKind::Receipt,
+            Self::Sale(_) => MovementKind::Sale,
+            Self::Return(_) => MovementKind::Return,
+            Self::Adjustment(_) => MovementKind::Adjustment,
+            Self::Count(_) => MovementKind::Count,
+            Self::TransferOut(_) => MovementKind::TransferOut,
+            Self::TransferIn(_) => MovementKind::TransferIn,
+            Self::Reservation(_) => MovementKind::Reservation,
+            Self::Release(_) => MovementKind::Release,
+            Self::Handover(_) => MovementKind::Handover,
+        }
+    }
+
+    pub fn effect(self) -> StockEffect {
+        use Floor::*;
+        let delta = |on_hand: i64, reserved: i64, floor| StockEffect::Delta {
+            on_hand,
+            reserved,
+            floor,
+        };
+        match self {
+            Self::Receipt(q) | Self::Return(q) | Self::TransferIn(q) => delta(q.get(), 0, Reserved),
+            Self::Sale(q) => delta(-q.get(), 0, Available),
+            Self::Adjustment(d) => delta(d, 0, Reserved),
+            Self::Count(n) => StockEffect::SetOnHand(n),
+            Self::TransferOut(q) => delta(-q.get(), 0, Reserved),
+            Self::Reservation(q) => delta(0, q.get(), Available),
+            Self::Release(q) => delta(0, -q.get(), Reserved),
+            Self::Handover(q) => delta(-q.get(), -q.get(), Reserved),
+        }
+    }
+
+    /// Applies the movement to known figures: the same rule the database
+    /// enforces, used to explain a refusal and in tests.
+    pub fn apply(self, before: StockFigures) -> Result<StockFigures, StockRefusal> {
+        let after = match self.effect() {
+            StockEffect::SetOnHand(n) => StockFigures {
+                on_hand: n,
+                ..before
+            },
+            StockEffect::Delta {
+                on_hand, reserved, ..
+            } => StockFigures {
+                on_hand: before.on_hand + on_hand,
+                reserved: before.reserved + reserved,
+                safety: before.safety,
+            },
+        };
+        let floor = match self.effect() {
+            StockEffect::Delta {
+                floor: Floor::Available,
+                ..
+            } => after.safety,
+            _ => 0,
+        };
+        if after.reserved < 0 {
+            return Err(StockRefusal::NotReserved {
+                reserved: before.reserved,
+            });
+        }
+        if after.on_hand - after.reserved - floor < 0 {
+            return Err(match self {
+                Self::Count(n) => StockRefusal::CountBelowReserved {
+                    counted: n,
+                    reserved: before.reserved,
+                },
+                _ if floor > 0 => StockRefusal::NotEnoughAvailable {
+                    available: before.available(),
+                },
+                _ => StockRefusal::NotEnoughFree {
+                    free: (before.on_hand - before.reserved).max(0),
+                },
+            });
+        }
+        Ok(after)
+    }
+}
+
+/// Why a movement was refused; the text tells a person what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum StockRefusal {
+    #[error("Only {available} available: the rest is reserved for orders or kept as safety stock.")]
+    NotEnoughAvailable { available: i64 },
+    #[error("Only {free} not reserved for orders: release reservations before removing more.")]
+    NotEnoughFree { free: i64 },
+    #[error("Only {reserved} reserved: cannot release or hand over more than that.")]
+    NotReserved { reserved: i64 },
+    #[error(
+        "Counted {counted} but {reserved} are reserved for orders: check the count or release reservations first."
+    )]
+    CountBelowReserved { counted: i64, reserved: i64 },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(on_hand: i64, reserved: i64, safety: i64) -> StockFigures {
+        StockFigures {
+            on_hand,
+            reserved,
+            safety,
+        }
+    }
+
+    fn q(n: i64) -> Quantity {
+        Quantity::new(n).expect("valid quantity")
+    }
+
+    #[test]
+    fn available_subtracts_reserved_and_safety_and_never_shows_negative() {
+        assert_eq!(figures(10, 3, 2).available(), 5);
+        assert_eq!(figures(1, 0, 2).available(), 0);
+    }
+
+    #[test]
+    fn quantity_bounds() {
+        assert!(Quantity::new(0).is_err());
+        assert!(Quantity::new(-3).is_err());
+        assert!(Quantity::new(MAX_MOVEMENT_QUANTITY + 1).is_err());
+        assert_eq!(Quantity::parse(" 12 ").map(Quantity::get), Ok(12));
+        assert!(Quantity::parse("1.5").is_err());
+        assert!(Quantity::parse("ten").is_err());
+    }
+
+    #[test]
+    fn a_sale_respects_safety_stock() {
+        let before = figures(5, 1, 2);
+        assert_eq!(Movement::Sale(q(2)).apply(before), Ok(figures(3, 1, 2)));
+        assert_eq!(
+            Movement::Sale(q(3)).apply(before),
+            Err(StockRefusal::NotEnoughAvailable { available: 2 })
+        );
+    }
+
+    #[test]
+    fn a_transfer_may_use_safety_stock_but_not_reservations() {
+        let before = figures(5, 1, 2);
+        assert_eq!(
+            Movement::TransferOut(q(4)).apply(before),
+            Ok(figures(1, 1, 2))
+        );
+        assert_eq!(
+            Movement::TransferOut(q(5)).apply(before),
+            Err(StockRefusal::NotEnoughFree { free: 4 })
+        );
+    }
+
+    #[test]
+    fn reservations_move_between_free_and_held() {
+        let before = figures(5, 0, 1);
+        let held = Movement::Reservation(q(4))
+            .apply(before)
+            .expect("4 available");
+        assert_eq!(held, figures(5, 4, 1));
+        assert!(Movement::Reservation(q(1)).apply(held).is_err());
+        assert_eq!(Movement::Handover(q(3)).apply(held), Ok(figures(2, 1, 1)));
+        assert_eq!(Movement::Release(q(4)).apply(held), Ok(figures(5, 0, 1)));
+        assert_eq!(
+            Movement::Release(q(5)).apply(held),
+            Err(StockRefusal::NotReserved { reserved: 4 })
+        );
+    }
+
+    #[test]
+    fn a_count_replaces_on_hand_but_not_below_reserved() {
+        let before = figures(7, 2, 0);
+        assert_eq!(
+            Movement::count(4).map(|m| m.apply(before)),
+            Ok(Ok(figures(4, 2, 0)))
+        );
+        assert_eq!(
+            Movement::Count(1).apply(before),
+            Err(StockRefusal::CountBelowReserved {
+                counted: 1,
+                reserved: 2
+            })
+        );
+        assert!(Movement::count(-1).is_err());
+    }
+
+    #[test]
+    fn adjustments_are_signed_and_never_zero() {
+        assert!(Movement::adjustment(0).is_err());
+        assert!(Movement::adjustment(MAX_MOVEMENT_QUANTITY + 1).is_err());
+        let before = figures(3, 1, 0);
+        assert_eq!(Movement::Adjustment(-2).apply(before), Ok(figures(1, 1, 0)));
+        assert!(Movement::Adjustment(-3).apply(before).is_err());
+    }
+
+    #[test]
+    fn kinds_round_trip_through_text() {
+        for kind in MovementKind::ALL {
+            assert_eq!(MovementKind::parse(kind.as_str()), Ok(kind));
+        }
+        assert!(MovementKind::parse("theft").is_err());
+    }
+}
+
+/// A committed stock change, as pushed to live screens and other systems.
+/// `seq` is the ledger line's sequence number: the event id clients resume
+/// from, and per stock level a clock (a higher seq is a newer figure).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockEvent {
+    pub seq: i64,
+    pub sku: String,
+    pub product_id: String,
+    pub location_id: String,
+    pub kind: MovementKind,
+    pub on_hand: i64,
+    pub reserved: i64,
+    pub safety: i64,
+    pub available: i64,
+    pub at_ms: i64,
+}

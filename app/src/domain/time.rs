@@ -1,0 +1,90 @@
+//! Times as the shop reads them: French local time, without a time-zone
+//! database (the rule for mainland France is fixed: CET, CEST in summer).
+
+/// `dd/mm/yyyy hh:mm` in Paris time for milliseconds since the epoch.
+pub fn format_paris(ms: i64) -> String {
+    let utc_secs = ms.div_euclid(1000);
+    let offset_hours = if is_summer_time(utc_secs) { 2 } else { 1 };
+    let local = utc_secs + offset_hours * 3600;
+    let (y, m, d) = civil_from_days(local.div_euclid(86_400));
+    let secs_of_day = local.rem_euclid(86_400);
+    format!(
+        "{d:02}/{m:02}/{y} {:02}:{:02}",
+        secs_of_day / 3600,
+        (secs_of_day % 3600) / 60
+    )
+}
+
+/// EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC
+/// on the last Sunday of October.
+fn is_summer_time(utc_secs: i64) -> bool {
+    let (year, _, _) = civil_from_days(utc_secs.div_euclid(86_400));
+    let start = last_sunday(year, 3) * 86_400 + 3600;
+    let end = last_sunday(year, 10) * 86_400 + 3600;
+    (start..end).contains(&utc_secs)
+}
+
+/// Days since the epoch of the last Sunday of a month with 31 days.
+fn last_sunday(year: i64, month: i64) -> i64 {
+    let last_day = days_from_civil(year, month, 31);
+    // 1970-01-01 was a Thursday: weekday 0 = Sunday at days = 3.
+    let weekday = (last_day - 3).rem_euclid(7);
+    last_day - weekday
+}
+
+/// Howard Hinnant's algorithm: days since 1970-01-01 to (year, month, day).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn winter_is_utc_plus_one() {
+        // 2026-11-23 12:00:00 UTC
+        assert_eq!(format_paris(1_795_435_200_000), "23/11/2026 13:00");
+    }
+
+    #[test]
+    fn summer_is_utc_plus_two() {
+        // 2026-07-14 10:30:00 UTC
+        assert_eq!(format_paris(1_784_025_000_000), "14/07/2026 12:30");
+    }
+
+    #[test]
+    fn the_change_happens_on_the_last_sunday_of_march_at_one_utc() {
+        // 2026-03-29 is the last Sunday of March 2026.
+        let change = days_from_civil(2026, 3, 29) * 86_400 + 3600;
+        assert!(!is_summer_time(change - 1));
+        assert!(is_summer_time(change));
+    }
+
+    #[test]
+    fn days_round_trip() {
+        for days in [-1, 0, 59, 365, 20_000, 20_415] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+}

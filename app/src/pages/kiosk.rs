@@ -1,0 +1,216 @@
+//! The self-service kiosk: a customer checks price and stock. No staff
+//! feature and no personal data; idle for two minutes, it starts over.
+
+use crate::api::kiosk::{kiosk_product, kiosk_search};
+use crate::components::feedback::{ErrorMessage, Loading};
+use crate::components::live::use_live_stock;
+use crate::components::search_box::SearchBox;
+use crate::components::variant_grid::VariantGrid;
+use crate::domain::Cents;
+use crate::domain::search::encode_query_value;
+use crate::model::{ProductView, SearchResults};
+use crate::pages::stock::ResultList;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+/// Idle time after which the kiosk forgets everything and starts over.
+pub const KIOSK_IDLE_SECONDS: u64 = 120;
+
+#[component]
+pub fn KioskHome() -> impl IntoView {
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
+    let results = Resource::new(
+        move || q.get(),
+        |q| async move {
+            if q.trim().is_empty() {
+                Ok(None)
+            } else {
+                kiosk_search(q).await.map(Some)
+            }
+        },
+    );
+    let navigate = use_navigate();
+    let replace = NavigateOptions {
+        replace: true,
+        scroll: false,
+        ..Default::default()
+    };
+    let on_type = {
+        let navigate = navigate.clone();
+        let replace = replace.clone();
+        Callback::new(move |text: String| {
+            navigate(
+                &format!("/kiosk?q={}", encode_query_value(&text)),
+                replace.clone(),
+            );
+        })
+    };
+    let on_enter = Callback::new(move |text: String| {
+        let navigate = navigate.clone();
+        let replace = replace.clone();
+        spawn_local(async move {
+            match kiosk_search(text.clone()).await {
+                Ok(SearchResults {
+                    exact_sku: Some(sku),
+                    ..
+                }) => navigate(&format!("/kiosk/{sku}"), Default::default()),
+                _ => navigate(&format!("/kiosk?q={}", encode_query_value(&text)), replace),
+            }
+        });
+    });
+    view! {
+        <Title text="Find a product"/>
+        <IdleReset/>
+        <section class="panel kiosk">
+            <h1>"Find a product"</h1>
+            <p class="kiosk-lead">"Check the price and whether it is in stock here or elsewhere."</p>
+            <SearchBox
+                action="/kiosk"
+                initial=q.get_untracked()
+                label="Product name or barcode"
+                placeholder="e.g. robe lin, or scan the label"
+                on_type
+                on_enter
+            />
+            <Transition fallback=|| view! { <Loading what="results"/> }>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Ok(None) => ().into_any(),
+                        Ok(Some(found)) => view! { <ResultList found link_base="/kiosk/"/> }.into_any(),
+                        Err(error) => view! { <ErrorMessage error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+pub fn KioskProductPage() -> impl IntoView {
+    let params = use_params_map();
+    let sku = Memo::new(move |_| params.with(|p| p.get("sku").unwrap_or_default()));
+    let data = Resource::new(move || sku.get(), kiosk_product);
+    let product_id = Signal::derive(move || data.get().and_then(Result::ok).map(|d| d.product_id));
+    let live = use_live_stock(product_id);
+    // The kiosk's summary (other shops, warehouse) is computed by the
+    // server: reload it when anything about this product changes.
+    Effect::new(move |seen: Option<(u32, usize)>| {
+        let now = (
+            live.resyncs.get(),
+            live.figures
+                .with(|m| m.values().map(|e| e.seq as usize).sum::<usize>()),
+        );
+        if seen.is_some_and(|seen| seen != now) {
+            data.refetch();
+        }
+        now
+    });
+    view! {
+        <Title text="Product"/>
+        <IdleReset/>
+        <p class="back"><a class="button" href="/kiosk">"← New search"</a></p>
+        <Transition fallback=|| view! { <Loading what="the product"/> }>
+            {move || Suspend::new(async move {
+                let item = match data.await {
+                    Ok(item) => item,
+                    Err(error) => return view! { <ErrorMessage error/> }.into_any(),
+                };
+                let here = if item.available_here > 0 {
+                    format!("{} in stock in this shop", item.available_here)
+                } else {
+                    "Not in stock in this shop".to_string()
+                };
+                let elsewhere = match item.other_shops_with_stock {
+                    0 => "Not available in our other shops".to_string(),
+                    1 => "Available in 1 other shop".to_string(),
+                    n => format!("Available in {n} other shops"),
+                };
+                let warehouse = if item.warehouse_has_stock {
+                    "Available at the warehouse for delivery or pickup here"
+                } else {
+                    "Not available at the warehouse"
+                };
+                let product = ProductView {
+                    id: item.product_id.clone(),
+                    name: item.product_name.clone(),
+                    category: String::new(),
+                    description: String::new(),
+                    colours: unique(item.variants.iter().map(|v| v.colour.clone())),
+                    sizes: unique(item.variants.iter().map(|v| v.size.clone())),
+                    variants: item.variants.clone(),
+                };
+                view! {
+                    <section class="panel kiosk product">
+                        <h1>{item.product_name.clone()}</h1>
+                        <p class="meta">{format!("{} · {}", item.colour, item.size)}</p>
+                        <p class="price kiosk-price">{Cents(item.price_cents).to_string()}</p>
+                        <ul class="availability" aria-label="Availability">
+                            <li class:yes={item.available_here > 0} data-availability="here">{here}</li>
+                            <li class:yes={item.other_shops_with_stock > 0} data-availability="shops">{elsewhere}</li>
+                            <li class:yes=item.warehouse_has_stock data-availability="warehouse">{warehouse}</li>
+                        </ul>
+                        <h2>"Other colours and sizes here"</h2>
+                        <VariantGrid product selected=item.sku.clone() here=item.location_id.clone() live link_base="/kiosk/"/>
+                    </section>
+                }
+                .into_any()
+            })}
+        </Transition>
+    }
+}
+
+/// Keeps first occurrences, in order (the variants come sorted).
+fn unique(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen
+}
+
+/// Starts the kiosk over after [`KIOSK_IDLE_SECONDS`] without a touch or a
+/// key: a full reload to the home screen, so nothing typed survives.
+#[component]
+fn IdleReset() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::ev;
+        use std::time::Duration;
+        let timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
+        let restart = move || {
+            if let Some(handle) = timer.get_value() {
+                handle.clear();
+            }
+            let handle = set_timeout_with_handle(
+                || {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().assign("/kiosk");
+                    }
+                },
+                Duration::from_secs(KIOSK_IDLE_SECONDS),
+            )
+            .ok();
+            timer.set_value(handle);
+        };
+        Effect::new(move |_| restart());
+        let listeners = [
+            window_event_listener(ev::pointerdown, move |_| restart()),
+            window_event_listener(ev::keydown, move |_| restart()),
+            window_event_listener(ev::input, move |_| restart()),
+        ];
+        on_cleanup(move || {
+            for listener in listeners {
+                listener.remove();
+            }
+            if let Some(handle) = timer.get_value() {
+                handle.clear();
+            }
+        });
+    }
+}

@@ -1,0 +1,52 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// Sign-in. A plain form posted to the server, so it works before (and
+/// without) the app's JavaScript.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let error = move || {
+        query.with(|q| match q.get("error").as_deref() {
+            Some("credentials") => Some("Wrong username or password."),
+            Some("expired") => Some("Your session has ended. Please sign in again."),
+            Some("busy") => {
+                Some("Sign-in is not possible right now. Please try again in a moment.")
+            }
+            _ => None,
+        })
+    };
+    let next = move || query.with(|q| q.get("next").unwrap_or_default());
+    view! {
+        <section class="panel login">
+            <h1>"Sign in"</h1>
+            {move || {
+                error()
+                    .map(|message| {
+                        view! {
+                            <p class="message error" role="alert">
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
+            <form method="post" action="/auth/login" class="form">
+                <input type="hidden" name="next" value=next/>
+                <label for="username">"Username"</label>
+                <input
+                    id="username"
+                    name="username"
+                    type="text"
+                    autocomplete="username"
+                    autocapitalize="none"
+                    spellcheck="false"
+                    required
+                    autofocus
+                />
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                <button type="submit" class="primary">"Sign in"</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,224 @@
+//! Staff sign-in, server-side sessions and API keys.
+//!
+//! A session token is 32 random bytes given to the browser in an HttpOnly
+//! cookie; the database keeps only its SHA-256, so a leaked database does
+//! not leak live sessions. API keys are stored the same way.
+
+use crate::db::{Db, now_ms};
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::model::CurrentUser;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// How long a staff session lasts: a working day.
+pub const STAFF_SESSION_MS: i64 = 12 * 60 * 60 * 1000;
+/// Kiosks stay signed in for a month: nobody types a password on them.
+pub const KIOSK_SESSION_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+pub fn hash_password(password: &str) -> AppResult<String> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|_| AppError::Internal)?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|err| {
+            tracing::error!(error = %err, "password hashing failed");
+            AppError::Internal
+        })
+}
+
+fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+pub fn sha256_hex(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// A session just opened: the token goes in the cookie, once.
+pub struct NewSession {
+    pub token: String,
+    pub user: CurrentUser,
+    pub max_age_ms: i64,
+}
+
+/// Checks a username and password and opens a session. Unknown users and
+/// wrong passwords get the same answer, after the same work.
+pub async fn sign_in(
+    db: &Db,
+    username: &str,
+    password: &str,
+    device: &str,
+) -> AppResult<NewSession> {
+    let username = username.trim().to_lowercase();
+    let row: Option<(i64, String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT s.id, s.password_hash, s.display_name, s.role, s.location_id, l.name, s.active \
+         FROM staff s JOIN locations l ON l.id = s.location_id WHERE s.username = $1",
+    )
+    .bind(&username)
+    .fetch_optional(&db.pool)
+    .await?;
+    // Verify against a real hash even for unknown users, so timing does not
+    // tell which usernames exist.
+    let stored = row
+        .as_ref()
+        .map(|r| r.1.clone())
+        .unwrap_or_else(|| DUMMY_HASH.to_string());
+    let password = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .map_err(|_| AppError::Internal)?;
+    let refused = || AppError::Invalid("Wrong username or password.".into());
+    let Some((staff_id, _, display_name, role, location_id, location_name, active)) = row else {
+        return Err(refused());
+    };
+    if !matches {
+        return Err(refused());
+    }
+    if active == 0 {
+        return Err(AppError::Forbidden);
+    }
+    let role = Role::parse(&role).map_err(|_| AppError::Internal)?;
+    let token = new_secret();
+    let now = now_ms();
+    let max_age_ms = if role == Role::Kiosk {
+        KIOSK_SESSION_MS
+    } else {
+        STAFF_SESSION_MS
+    };
+    sqlx::query("INSERT INTO sessions (token_hash, staff_id, created_at, expires_at, device) VALUES ($1, $2, $3, $4, $5)")
+        .bind(sha256_hex(&token))
+        .bind(staff_id)
+        .bind(now)
+        .bind(now + max_age_ms)
+        .bind(truncate(device, 200))
+        .execute(&db.pool)
+        .await?;
+    tracing::info!(%username, role = role.as_str(), "signed in");
+    Ok(NewSession {
+        token,
+        user: CurrentUser {
+            username,
+            display_name,
+            role,
+            location_id,
+            location_name,
+        },
+        max_age_ms,
+    })
+}
+
+/// The user behind a session token, if the session is open, with the
+/// device it was opened on.
+pub async fn session_user(db: &Db, token: &str) -> AppResult<Option<(CurrentUser, String)>> {
+    let row: Option<(String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT s.username, s.display_name, s.role, s.location_id, l.name, x.device \
+         FROM sessions x JOIN staff s ON s.id = x.staff_id JOIN locations l ON l.id = s.location_id \
+         WHERE x.token_hash = $1 AND x.expires_at > $2 AND s.active = 1",
+    )
+    .bind(sha256_hex(token))
+    .bind(now_ms())
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.and_then(
+        |(username, display_name, role, location_id, location_name, device)| {
+            let role = Role::parse(&role).ok()?;
+            Some((
+                CurrentUser {
+                    username,
+                    display_name,
+                    role,
+                    location_id,
+                    location_name,
+                },
+                device,
+            ))
+        },
+    ))
+}
+
+pub async fn sign_out(db: &Db, token: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(sha256_hex(token))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// A system calling the JSON API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiClient {
+    pub id: i64,
+    pub name: String,
+}
+
+pub async fn api_client(db: &Db, key: &str) -> AppResult<Option<ApiClient>> {
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
+            .bind(sha256_hex(key))
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|(id, name)| ApiClient { id, name }))
+}
+
+/// Registers an API key given in clear (the demo key, or one an operator
+/// generated) and returns its id.
+pub async fn create_api_key(db: &Db, name: &str, key: &str) -> AppResult<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(name)
+    .bind(sha256_hex(key))
+    .bind(now_ms())
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(id)
+}
+
+fn truncate(text: &str, max_chars: usize) -> String {
+    text.chars().take(max_chars).collect()
+}
+
+/// An argon2 hash of a random password nobody knows.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$V1k0hZz7w3qrV6E3Gm8lT2dY0b7b0I3Z6Wj2cQ2q4Vs";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_verifies_against_its_own_hash_only() {
+        let hash = hash_password("demo").expect("hashing works");
+        assert!(verify_password("demo", &hash));
+        assert!(!verify_password("Demo", &hash));
+    }
+
+    #[test]
+    fn the_dummy_hash_parses_and_rejects() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(!verify_password("demo", DUMMY_HASH));
+    }
+
+    #[test]
+    fn secrets_are_random_and_hashes_stable() {
+        assert_ne!(new_secret(), new_secret());
+        assert_eq!(sha256_hex("abc").len(), 64);
+        assert_eq!(sha256_hex("abc"), sha256_hex("abc"));
+    }
+}

@@ -1,0 +1,188 @@
+//! Live stock events: committed changes fanned out to every open screen.
+//!
+//! On SQLite (one server) a change is published in-process after commit.
+//! On PostgreSQL (many servers) it is sent with `pg_notify` inside the
+//! transaction, so it is delivered only if the change commits, and every
+//! server, this one included, receives it through `LISTEN`. One path, so
+//! no server sees an event twice.
+
+use crate::db::{Backend, Db};
+use crate::domain::StockFigures;
+use crate::domain::stock::{MovementKind, StockEvent};
+use sqlx::AnyConnection;
+use sqlx::postgres::PgListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+pub const PG_CHANNEL: &str = "stock_events";
+
+/// Events a slow client may fall behind by before it is told to resync.
+const BUS_CAPACITY: usize = 8192;
+
+#[derive(Clone, Debug)]
+pub struct EventBus {
+    sender: broadcast::Sender<Arc<StockEvent>>,
+    backend: Backend,
+    /// Highest seq published, for the relay's catch-up after a reconnect.
+    last_seq: Arc<AtomicI64>,
+    /// Set once the PostgreSQL relay listens.
+    relay_ready: Arc<AtomicBool>,
+}
+
+impl EventBus {
+    pub fn new(backend: Backend) -> Self {
+        let (sender, _) = broadcast::channel(BUS_CAPACITY);
+        Self {
+            sender,
+            backend,
+            last_seq: Arc::new(AtomicI64::new(0)),
+            relay_ready: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<StockEvent>> {
+        self.sender.subscribe()
+    }
+
+    pub fn subscribers(&self) -> usize {
+        self.sender.receiver_count()
+    }
+
+    /// Inside the transaction that makes the change: on PostgreSQL, queue the
+    /// notification (sent by the server at commit, dropped on rollback).
+    pub async fn stage(
+        &self,
+        conn: &mut AnyConnection,
+        events: &[StockEvent],
+    ) -> Result<(), sqlx::Error> {
+        if self.backend != Backend::Postgres {
+            return Ok(());
+        }
+        for event in events {
+            let payload =
+                serde_json::to_string(event).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(PG_CHANNEL)
+                .bind(payload)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// After commit: on SQLite, deliver to this server's subscribers.
+    pub fn committed(&self, events: Vec<StockEvent>) {
+        if self.backend == Backend::Sqlite {
+            for event in events {
+                self.publish_local(event);
+            }
+        }
+    }
+
+    fn publish_local(&self, event: StockEvent) {
+        self.last_seq.fetch_max(event.seq, Ordering::Relaxed);
+        // No subscriber is not an error: nobody is looking.
+        let _ = self.sender.send(Arc::new(event));
+    }
+}
+
+/// Listens for notifications from every server sharing the PostgreSQL
+/// database and republishes them here. Runs until the process ends; after
+/// a lost connection it reconnects and replays the ledger it missed.
+pub fn spawn_pg_relay(db: Db, url: String, bus: EventBus) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match relay_once(&db, &url, &bus).await {
+                Ok(()) => tracing::warn!("event relay connection closed; reconnecting"),
+                Err(err) => tracing::warn!(error = %err, "event relay failed; reconnecting"),
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    })
+}
+
+impl EventBus {
+    /// Resolves once live events flow: at once on SQLite, when the relay
+    /// listens on PostgreSQL (start-up and tests wait for it).
+    pub async fn ready(&self) {
+        while self.backend == Backend::Postgres && !self.relay_ready.load(Ordering::Acquire) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+async fn relay_once(db: &Db, url: &str, bus: &EventBus) -> Result<(), sqlx::Error> {
+    let mut listener = PgListener::connect(url).await?;
+    listener.listen(PG_CHANNEL).await?;
+    bus.relay_ready.store(true, Ordering::Release);
+    // Anything committed while we were not listening comes from the ledger.
+    let resume_from = bus.last_seq.load(Ordering::Relaxed);
+    if resume_from > 0 {
+        for event in events_since(db, resume_from, None, 10_000).await? {
+            bus.publish_local(event);
+        }
+    }
+    loop {
+        // `None`: the connection dropped (sqlx reconnects on the next call).
+        let Some(notification) = listener.try_recv().await? else {
+            return Ok(());
+        };
+        match serde_json::from_str::<StockEvent>(notification.payload()) {
+            Ok(event) => bus.publish_local(event),
+            Err(err) => tracing::error!(error = %err, "unreadable stock event notification"),
+        }
+    }
+}
+
+/// Ledger lines after `after_seq`, as events, oldest first; optionally only
+/// for one product. Used to catch up a reconnecting client.
+pub async fn events_since(
+    db: &Db,
+    after_seq: i64,
+    product_id: Option<&str>,
+    limit: i64,
+) -> Result<Vec<StockEvent>, sqlx::Error> {
+    type LedgerRow = (i64, String, String, String, String, i64, i64, i64, i64);
+    let rows: Vec<LedgerRow> = sqlx::query_as(
+        "SELECT m.seq, m.sku, s.product_id, m.location_id, m.kind, m.on_hand_after, m.reserved_after, \
+                COALESCE(st.safety, 0), m.created_at \
+         FROM stock_movements m \
+         JOIN skus s ON s.sku = m.sku \
+         LEFT JOIN stock_levels st ON st.sku = m.sku AND st.location_id = m.location_id \
+         WHERE m.seq > $1 AND ($2 = '' OR s.product_id = $2) \
+         ORDER BY m.seq \
+         LIMIT $3",
+    )
+    .bind(after_seq)
+    .bind(product_id.unwrap_or_default())
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(
+            |(seq, sku, product_id, location_id, kind, on_hand, reserved, safety, at_ms)| {
+                let kind = MovementKind::parse(&kind).ok()?;
+                let figures = StockFigures {
+                    on_hand,
+                    reserved,
+                    safety,
+                };
+                Some(StockEvent {
+                    seq,
+                    sku,
+                    product_id,
+                    location_id,
+                    kind,
+                    on_hand,
+                    reserved,
+                    safety,
+                    available: figures.available(),
+                    at_ms,
+                })
+            },
+        )
+        .collect())
+}

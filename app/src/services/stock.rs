@@ -1,0 +1,317 @@
+//! Stock changes. Each is one conditional `UPDATE` (the database decides,
+//! so racing clients can never oversell), its ledger line, and its event,
+//! all in one transaction.
+
+use super::Actor;
+use super::events::EventBus;
+use crate::db::{Db, now_ms};
+use crate::domain::stock::{Floor, Movement, StockEffect, StockEvent};
+use crate::domain::{LocationId, Quantity, Sku, StockFigures};
+use crate::error::{AppError, AppResult};
+use sqlx::AnyConnection;
+
+/// One movement to record.
+#[derive(Debug, Clone)]
+pub struct MovementRequest {
+    pub sku: Sku,
+    pub location: LocationId,
+    pub movement: Movement,
+    pub reason: Option<String>,
+    pub reference: Option<String>,
+}
+
+/// Longest free text kept with a movement.
+const MAX_NOTE_CHARS: usize = 200;
+
+fn clean_note(note: Option<String>, what: &str) -> AppResult<Option<String>> {
+    match note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) {
+        Some(n) if n.chars().count() > MAX_NOTE_CHARS => Err(AppError::Invalid(format!(
+            "The {what} is too long: at most {MAX_NOTE_CHARS} characters."
+        ))),
+        other => Ok(other),
+    }
+}
+
+/// Records one movement and publishes its event.
+pub async fn record_movement(
+    db: &Db,
+    bus: &EventBus,
+    request: MovementRequest,
+    actor: &Actor,
+) -> AppResult<StockEvent> {
+    let reason = clean_note(request.reason.clone(), "reason")?;
+    if matches!(request.movement, Movement::Adjustment(_)) && reason.is_none() {
+        return Err(AppError::Invalid(
+            "An adjustment needs a reason (damaged, theft, found...).".into(),
+        ));
+    }
+    let reference = clean_note(request.reference.clone(), "reference")?;
+    let mut tx = db.pool.begin().await?;
+    let event = apply_movement(
+        &mut tx,
+        &request,
+        reason.as_deref(),
+        reference.as_deref(),
+        actor,
+    )
+    .await?;
+    bus.stage(&mut tx, std::slice::from_ref(&event)).await?;
+    tx.commit().await?;
+    bus.committed(vec![event.clone()]);
+    Ok(event)
+}
+
+/// Moves stock from one location to another at once: both ledger lines,
+/// one transaction, one reference.
+pub async fn transfer(
+    db: &Db,
+    bus: &EventBus,
+    sku: &Sku,
+    from: &LocationId,
+    to: &LocationId,
+    quantity: Quantity,
+    actor: &Actor,
+) -> AppResult<(StockEvent, StockEvent)> {
+    if from == to {
+        return Err(AppError::Invalid(
+            "A transfer needs two different locations.".into(),
+        ));
+    }
+    let reference = format!("TRF-{}-{}-{}", from, to, now_ms());
+    let out = MovementRequest {
+        sku: sku.clone(),
+        location: from.clone(),
+        movement: Movement::TransferOut(quantity),
+        reason: Some(format!("to {to}")),
+        reference: Some(reference.clone()),
+    };
+    let into = MovementRequest {
+        sku: sku.clone(),
+        location: to.clone(),
+        movement: Movement::TransferIn(quantity),
+        reason: Some(format!("from {from}")),
+        reference: Some(reference),
+    };
+    let mut tx = db.pool.begin().await?;
+    // Rows touched together are locked in one fixed order (by location id),
+    // so two opposite transfers cannot deadlock on PostgreSQL.
+    let (first, second) = if from < to {
+        (&out, &into)
+    } else {
+        (&into, &out)
+    };
+    let a = apply_movement(
+        &mut tx,
+        first,
+        first.reason.as_deref(),
+        first.reference.as_deref(),
+        actor,
+    )
+    .await?;
+    let b = apply_movement(
+        &mut tx,
+        second,
+        second.reason.as_deref(),
+        second.reference.as_deref(),
+        actor,
+    )
+    .await?;
+    let (out_event, in_event) = if from < to { (a, b) } else { (b, a) };
+    let events = [out_event.clone(), in_event.clone()];
+    bus.stage(&mut tx, &events).await?;
+    tx.commit().await?;
+    bus.committed(events.to_vec());
+    Ok((out_event, in_event))
+}
+
+type LevelAfter = (i64, i64, i64, i64, String);
+
+/// Applies a movement inside the caller's transaction: the level update
+/// (refused by the database when a floor would be crossed), then the ledger
+/// line. The caller commits and publishes.
+pub async fn apply_movement(
+    conn: &mut AnyConnection,
+    request: &MovementRequest,
+    reason: Option<&str>,
+    reference: Option<&str>,
+    actor: &Actor,
+) -> AppResult<StockEvent> {
+    let sku = request.sku.as_str();
+    let location = request.location.as_str();
+    let mut after = update_level(conn, sku, location, request.movement).await?;
+    if after.is_none() && ensure_level_row(conn, &request.sku, &request.location).await? {
+        after = update_level(conn, sku, location, request.movement).await?;
+    }
+    let Some((on_hand, reserved, safety, on_hand_delta, product_id)) = after else {
+        return Err(explain_refusal(conn, &request.sku, &request.location, request.movement).await);
+    };
+    let reserved_delta = match request.movement.effect() {
+        StockEffect::Delta { reserved, .. } => reserved,
+        StockEffect::SetOnHand(_) => 0,
+    };
+    let at_ms = now_ms();
+    let kind = request.movement.kind();
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO stock_movements (sku, location_id, kind, on_hand_delta, reserved_delta, on_hand_after, \
+             reserved_after, reason, reference, actor, device, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq",
+    )
+    .bind(sku)
+    .bind(location)
+    .bind(kind.as_str())
+    .bind(on_hand_delta)
+    .bind(reserved_delta)
+    .bind(on_hand)
+    .bind(reserved)
+    .bind(reason)
+    .bind(reference)
+    .bind(actor.name.as_str())
+    .bind(actor.device.as_str())
+    .bind(at_ms)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE stock_levels SET last_seq = $1 WHERE sku = $2 AND location_id = $3")
+        .bind(seq)
+        .bind(sku)
+        .bind(location)
+        .execute(&mut *conn)
+        .await?;
+    let figures = StockFigures {
+        on_hand,
+        reserved,
+        safety,
+    };
+    Ok(StockEvent {
+        seq,
+        sku: sku.to_string(),
+        product_id,
+        location_id: location.to_string(),
+        kind,
+        on_hand,
+        reserved,
+        safety,
+        available: figures.available(),
+        at_ms,
+    })
+}
+
+/// The single conditional statement. `None` when a floor would be crossed
+/// (or the row does not exist).
+async fn update_level(
+    conn: &mut AnyConnection,
+    sku: &str,
+    location: &str,
+    movement: Movement,
+) -> Result<Option<LevelAfter>, sqlx::Error> {
+    match movement.effect() {
+        StockEffect::Delta {
+            on_hand,
+            reserved,
+            floor,
+        } => {
+            let keep_safety: i64 = match floor {
+                Floor::Available => 1,
+                Floor::Reserved => 0,
+            };
+            sqlx::query_as(
+                "UPDATE stock_levels \
+                 SET on_hand = on_hand + $1, reserved = reserved + $2, last_delta = $1 \
+                 WHERE sku = $3 AND location_id = $4 \
+                   AND on_hand + $1 >= 0 AND reserved + $2 >= 0 \
+                   AND (on_hand + $1) - (reserved + $2) - (CASE WHEN $5 = 1 THEN safety ELSE 0 END) >= 0 \
+                 RETURNING on_hand, reserved, safety, last_delta, \
+                   (SELECT product_id FROM skus WHERE skus.sku = stock_levels.sku)",
+            )
+            .bind(on_hand)
+            .bind(reserved)
+            .bind(sku)
+            .bind(location)
+            .bind(keep_safety)
+            .fetch_optional(&mut *conn)
+            .await
+        }
+        StockEffect::SetOnHand(counted) => {
+            sqlx::query_as(
+                "UPDATE stock_levels SET on_hand = $1, last_delta = $1 - on_hand \
+                 WHERE sku = $2 AND location_id = $3 AND $1 >= reserved \
+                 RETURNING on_hand, reserved, safety, last_delta, \
+                   (SELECT product_id FROM skus WHERE skus.sku = stock_levels.sku)",
+            )
+            .bind(counted)
+            .bind(sku)
+            .bind(location)
+            .fetch_optional(&mut *conn)
+            .await
+        }
+    }
+}
+
+/// A SKU that was never stocked at a location has no row yet: create an
+/// empty one. Returns whether a row was created.
+async fn ensure_level_row(
+    conn: &mut AnyConnection,
+    sku: &Sku,
+    location: &LocationId,
+) -> Result<bool, sqlx::Error> {
+    let both_exist: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM skus WHERE sku = $1) + (SELECT COUNT(*) FROM locations WHERE id = $2)",
+    )
+    .bind(sku.as_str())
+    .bind(location.as_str())
+    .fetch_one(&mut *conn)
+    .await?;
+    if both_exist < 2 {
+        return Ok(false);
+    }
+    let inserted = sqlx::query(
+        "INSERT INTO stock_levels (sku, location_id) VALUES ($1, $2) ON CONFLICT (sku, location_id) DO NOTHING",
+    )
+    .bind(sku.as_str())
+    .bind(location.as_str())
+    .execute(&mut *conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// Why the conditional update changed nothing, in words for a person.
+async fn explain_refusal(
+    conn: &mut AnyConnection,
+    sku: &Sku,
+    location: &LocationId,
+    movement: Movement,
+) -> AppError {
+    let figures: Result<Option<(i64, i64, i64)>, _> = sqlx::query_as(
+        "SELECT on_hand, reserved, safety FROM stock_levels WHERE sku = $1 AND location_id = $2",
+    )
+    .bind(sku.as_str())
+    .bind(location.as_str())
+    .fetch_optional(&mut *conn)
+    .await;
+    match figures {
+        Err(err) => AppError::from(err),
+        Ok(Some((on_hand, reserved, safety))) => match movement.apply(StockFigures {
+            on_hand,
+            reserved,
+            safety,
+        }) {
+            Err(refusal) => AppError::Conflict(refusal.to_string()),
+            // The figures changed between the two statements: say so.
+            Ok(_) => {
+                AppError::Conflict("The stock changed at this moment. Please try again.".into())
+            }
+        },
+        Ok(None) => match sku_exists(conn, sku).await {
+            Ok(false) => AppError::NotFound(format!("No product has the SKU {sku}.")),
+            Ok(true) => AppError::NotFound(format!("There is no location {location}.")),
+            Err(err) => AppError::from(err),
+        },
+    }
+}
+
+async fn sku_exists(conn: &mut AnyConnection, sku: &Sku) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM skus WHERE sku = $1")
+        .bind(sku.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n > 0)
+}

@@ -1,0 +1,172 @@
+//! `/api/v1`: JSON for other systems (the web shop, the ERP), with an API
+//! key in `Authorization: Bearer <key>` or `X-Api-Key`.
+
+use app::domain::stock::{Movement, MovementKind, StockEvent};
+use app::domain::{LocationId, Quantity, Sku};
+use app::error::AppError;
+use app::model::SkuStock;
+use app::services::Actor;
+use app::services::auth::{self, ApiClient};
+use app::services::{catalog, stock};
+use app::state::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/stock/{sku}", get(stock_of_sku))
+        .route("/stock/movements", post(post_movement))
+        .fallback(not_found)
+}
+
+/// An error as JSON: `{"error": {"code": "...", "message": "..."}}`.
+pub struct ApiError(pub AppError);
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.0.code(),
+                message: self.0.to_string(),
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        Self(err)
+    }
+}
+
+/// The system calling, identified by its key.
+pub struct ApiCaller(pub ApiClient);
+
+impl ApiCaller {
+    pub async fn from_headers(state: &AppState, headers: &HeaderMap) -> Result<Self, ApiError> {
+        let bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let key = bearer
+            .or_else(|| headers.get("x-api-key").and_then(|v| v.to_str().ok()))
+            .map(str::trim)
+            .filter(|k| !k.is_empty());
+        let Some(key) = key else {
+            return Err(ApiError(AppError::Unauthenticated));
+        };
+        match auth::api_client(&state.db, key).await? {
+            Some(client) => Ok(Self(client)),
+            None => Err(ApiError(AppError::Unauthenticated)),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Self::from_headers(state, &parts.headers).await
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError(AppError::NotFound(
+        "No such API endpoint. See /api/v1/openapi.json.".into(),
+    ))
+}
+
+async fn openapi() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("openapi.json"),
+    )
+}
+
+async fn stock_of_sku(
+    _caller: ApiCaller,
+    State(state): State<AppState>,
+    Path(sku): Path<String>,
+) -> Result<Json<SkuStock>, ApiError> {
+    let sku = Sku::parse(&sku).map_err(AppError::Invalid)?;
+    Ok(Json(catalog::sku_stock(&state.db, &sku, None).await?))
+}
+
+/// A movement posted by another system.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MovementBody {
+    pub sku: String,
+    pub location_id: String,
+    /// `receipt`, `sale`, `return` or `adjustment`.
+    pub kind: String,
+    /// Items; signed for an adjustment.
+    pub quantity: i64,
+    pub reason: Option<String>,
+    pub reference: Option<String>,
+}
+
+async fn post_movement(
+    ApiCaller(client): ApiCaller,
+    State(state): State<AppState>,
+    body: Result<Json<MovementBody>, JsonRejection>,
+) -> Result<(StatusCode, Json<StockEvent>), ApiError> {
+    let Json(body) = body.map_err(|rejection| {
+        AppError::Invalid(format!(
+            "The request body is not valid: {}",
+            rejection.body_text()
+        ))
+    })?;
+    let sku = Sku::parse(&body.sku).map_err(AppError::Invalid)?;
+    let location = LocationId::parse(&body.location_id).map_err(AppError::Invalid)?;
+    let kind = MovementKind::parse(&body.kind).map_err(AppError::Invalid)?;
+    let quantity = || Quantity::new(body.quantity).map_err(AppError::Invalid);
+    let movement = match kind {
+        MovementKind::Receipt => Movement::Receipt(quantity()?),
+        MovementKind::Sale => Movement::Sale(quantity()?),
+        MovementKind::Return => Movement::Return(quantity()?),
+        MovementKind::Adjustment => {
+            Movement::adjustment(body.quantity).map_err(AppError::Invalid)?
+        }
+        other => {
+            return Err(ApiError(AppError::Invalid(format!(
+                "'{}' movements are made by the app, not through the API: use receipt, sale, return or adjustment.",
+                other.as_str()
+            ))));
+        }
+    };
+    let actor = Actor::new(format!("api:{}", client.name), "api");
+    let request = stock::MovementRequest {
+        sku,
+        location,
+        movement,
+        reason: body.reason,
+        reference: body.reference,
+    };
+    let event = stock::record_movement(&state.db, &state.events, request, &actor).await?;
+    Ok((StatusCode::CREATED, Json(event)))
+}

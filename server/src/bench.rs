@@ -1,0 +1,498 @@
+//! `server bench`: the figures the issues ask for, measured through real
+//! HTTP against the real router, on SQLite and (given a server) PostgreSQL.
+//!
+//! Each figure is the median of several runs. Databases are seeded once and
+//! kept under the work directory, since seeding chain scale takes minutes.
+
+use crate::Server;
+use crate::cli::seed_database;
+use app::db::{Db, migrate};
+use app::services::seed::{DEMO_API_KEY, SeedParams};
+use clap::{Args, ValueEnum};
+use futures::StreamExt;
+use leptos::server_fn::ServerFn;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+#[derive(Args, Debug, Clone)]
+pub struct BenchArgs {
+    #[arg(long, value_enum, default_value = "demo")]
+    pub scale: ScaleChoice,
+    /// A PostgreSQL server to measure too (databases are created on it).
+    #[arg(long, env = "BENCH_PG_URL")]
+    pub pg_url: Option<String>,
+    /// Where SQLite benchmark databases are kept between runs.
+    #[arg(long, default_value = "target/bench")]
+    pub work_dir: PathBuf,
+    /// Seconds per lookup run.
+    #[arg(long, default_value_t = 5)]
+    pub seconds: u64,
+    /// Concurrent clients for the stock lookup.
+    #[arg(long, default_value_t = 32)]
+    pub clients: usize,
+    /// Connected live clients for the propagation test.
+    #[arg(long, default_value_t = 1000)]
+    pub sse_clients: usize,
+    /// Stock movements posted during the propagation test.
+    #[arg(long, default_value_t = 100)]
+    pub events: usize,
+    /// Runs per figure; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScaleChoice {
+    Demo,
+    Chain,
+    Both,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Scale {
+    Demo,
+    Chain,
+}
+
+impl Scale {
+    fn name(self) -> &'static str {
+        match self {
+            Scale::Demo => "demo",
+            Scale::Chain => "chain",
+        }
+    }
+
+    fn params(self) -> SeedParams {
+        match self {
+            Scale::Demo => SeedParams::default(),
+            // Orders and customers do not take part in these figures.
+            Scale::Chain => SeedParams {
+                customers: 2000,
+                orders: 4000,
+                ..SeedParams::chain()
+            },
+        }
+    }
+}
+
+pub async fn run(args: BenchArgs) -> Result<(), String> {
+    let scales = match args.scale {
+        ScaleChoice::Demo => vec![Scale::Demo],
+        ScaleChoice::Chain => vec![Scale::Chain],
+        ScaleChoice::Both => vec![Scale::Demo, Scale::Chain],
+    };
+    std::fs::create_dir_all(&args.work_dir)
+        .map_err(|e| format!("cannot create {}: {e}", args.work_dir.display()))?;
+    println!(
+        "machine: {} cores; client and server share them. Medians of {} runs.",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+        args.runs
+    );
+    for scale in scales {
+        let mut targets = vec![(
+            "sqlite",
+            format!("sqlite://{}/{}.db", args.work_dir.display(), scale.name()),
+        )];
+        if let Some(pg) = &args.pg_url {
+            targets.push((
+                "postgres",
+                postgres_database(pg, &format!("wis_bench_{}", scale.name())).await?,
+            ));
+        }
+        for (engine, url) in targets {
+            println!("\n== {engine}, {} scale ==", scale.name());
+            bench_one(&args, scale, &url).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates the database on the PostgreSQL server if it does not exist.
+async fn postgres_database(server_url: &str, name: &str) -> Result<String, String> {
+    let admin = Db::connect(server_url, 1)
+        .await
+        .map_err(|e| format!("cannot reach PostgreSQL: {e}"))?;
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_database WHERE datname = $1")
+        .bind(name)
+        .fetch_one(&admin.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    if exists == 0 {
+        // The name is ours (alphanumeric and underscores), not input.
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&admin.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let base = server_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(server_url);
+    Ok(format!("{base}/{name}"))
+}
+
+async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), String> {
+    let db = Db::connect(url, 4).await.map_err(|e| e.to_string())?;
+    migrate(&db).await.map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    seed_database(&db, &scale.params(), true).await?;
+    if started.elapsed() > Duration::from_secs(2) {
+        println!("(seeded in {:.0} s)", started.elapsed().as_secs_f64());
+    }
+    let stock_rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stock_levels")
+        .fetch_one(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let skus: Vec<String> = sqlx::query_scalar("SELECT sku FROM skus ORDER BY ordinal")
+        .fetch_all(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let locations: Vec<String> = sqlx::query_scalar("SELECT id FROM locations ORDER BY ordinal")
+        .fetch_all(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM products ORDER BY id LIMIT 60")
+        .fetch_all(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{} SKUs, {} locations, {} stock rows",
+        skus.len(),
+        locations.len(),
+        stock_rows
+    );
+    drop(db);
+
+    let server = Server::prepare(
+        url,
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        "target/site",
+        32,
+    )
+    .await?;
+    let addr = server.local_addr();
+    let bus = server.state.events.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    let base = format!("http://{addr}");
+
+    let mut lookups = Vec::new();
+    for _ in 0..args.runs {
+        lookups.push(
+            lookup_run(
+                &base,
+                &skus,
+                args.clients,
+                Duration::from_secs(args.seconds),
+            )
+            .await?,
+        );
+    }
+    let (rate, p50, p99) = medians(&lookups);
+    println!(
+        "stock lookup, {} concurrent clients: {rate:.0} lookups/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target p99 <= 10 ms, >= 3000/s)",
+        args.clients
+    );
+
+    let mut searches = Vec::new();
+    for _ in 0..args.runs {
+        searches.push(search_run(&base, &names).await?);
+    }
+    let (rate, p50, p99) = medians(&searches);
+    println!(
+        "search as you type over {} SKUs: {rate:.0} searches/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target p99 <= 20 ms)",
+        skus.len()
+    );
+
+    let mut live = Vec::new();
+    for run in 0..args.runs {
+        live.push(
+            live_run(
+                &base,
+                &bus,
+                &skus,
+                &locations,
+                args.sse_clients,
+                args.events,
+                run,
+            )
+            .await?,
+        );
+    }
+    let missed: usize = live.iter().map(|r| r.missed).sum();
+    let (_, p50, p99) = medians(&live.iter().map(|r| r.latency.clone()).collect::<Vec<_>>());
+    println!(
+        "live propagation to {} connected clients, {} events per run: p50 {p50:.1} ms, p99 {p99:.1} ms, missed {missed} (target p99 <= 250 ms, none missed)",
+        args.sse_clients, args.events
+    );
+    let _ = stop.send(());
+    let _ = serving.await;
+    Ok(())
+}
+
+/// Throughput (per second) and latencies of one run.
+#[derive(Clone)]
+struct RunFigures {
+    per_second: f64,
+    latencies_ms: Vec<f64>,
+}
+
+impl RunFigures {
+    fn percentile(&self, p: f64) -> f64 {
+        let mut sorted = self.latencies_ms.clone();
+        sorted.sort_by(f64::total_cmp);
+        if sorted.is_empty() {
+            return f64::NAN;
+        }
+        let index = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+        sorted[index.min(sorted.len() - 1)]
+    }
+}
+
+fn medians(runs: &[RunFigures]) -> (f64, f64, f64) {
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    (
+        median(runs.iter().map(|r| r.per_second).collect()),
+        median(runs.iter().map(|r| r.percentile(50.0)).collect()),
+        median(runs.iter().map(|r| r.percentile(99.0)).collect()),
+    )
+}
+
+fn http_client() -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+async fn lookup_run(
+    base: &str,
+    skus: &[String],
+    clients: usize,
+    duration: Duration,
+) -> Result<RunFigures, String> {
+    let client = http_client()?;
+    let deadline = Instant::now() + duration;
+    let skus = Arc::new(skus.to_vec());
+    let mut tasks = Vec::new();
+    for worker in 0..clients {
+        let (client, skus, base) = (client.clone(), skus.clone(), base.to_string());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut i = worker * 7919;
+            while Instant::now() < deadline {
+                i = (i + 104_729) % skus.len().max(1);
+                let started = Instant::now();
+                let response = client
+                    .get(format!("{base}/api/v1/stock/{}", skus[i]))
+                    .bearer_auth(DEMO_API_KEY)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if !response.status().is_success() {
+                    return Err(format!("lookup answered {}", response.status()));
+                }
+                response.bytes().await.map_err(|e| e.to_string())?;
+                latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+            Ok::<_, String>(latencies)
+        }));
+    }
+    let started = Instant::now();
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.map_err(|e| e.to_string())??);
+    }
+    let elapsed = started.elapsed().max(duration).as_secs_f64();
+    Ok(RunFigures {
+        per_second: all.len() as f64 / elapsed,
+        latencies_ms: all,
+    })
+}
+
+/// Four associates typing product names, one request per keystroke, through
+/// the same server function the search page calls.
+async fn search_run(base: &str, names: &[String]) -> Result<RunFigures, String> {
+    let client = http_client()?;
+    let cookie = sign_in(&client, base, "associate").await?;
+    let path = app::api::stock::SearchStock::PATH;
+    let names = Arc::new(names.to_vec());
+    let mut tasks = Vec::new();
+    let started = Instant::now();
+    for typist in 0..4usize {
+        let (client, names, base, cookie) = (
+            client.clone(),
+            names.clone(),
+            base.to_string(),
+            cookie.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            for name in names.iter().skip(typist).step_by(4) {
+                let chars: Vec<char> = name.to_lowercase().chars().collect();
+                for len in 2..=chars.len().min(14) {
+                    let typed: String = chars[..len].iter().collect();
+                    let sent = Instant::now();
+                    let response = client
+                        .post(format!("{base}{path}"))
+                        .header("cookie", &cookie)
+                        .form(&[("query", typed.as_str())])
+                        .send()
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    if !response.status().is_success() {
+                        return Err(format!("search answered {}", response.status()));
+                    }
+                    response.bytes().await.map_err(|e| e.to_string())?;
+                    latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+                }
+            }
+            Ok::<_, String>(latencies)
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.map_err(|e| e.to_string())??);
+    }
+    Ok(RunFigures {
+        per_second: all.len() as f64 / started.elapsed().as_secs_f64(),
+        latencies_ms: all,
+    })
+}
+
+async fn sign_in(client: &reqwest::Client, base: &str, username: &str) -> Result<String, String> {
+    let response = client
+        .post(format!("{base}/auth/login"))
+        .form(&[("username", username), ("password", "demo"), ("next", "")])
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("wis_session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
+        .ok_or_else(|| format!("sign-in as {username} failed ({})", response.status()))
+}
+
+struct LiveFigures {
+    latency: RunFigures,
+    missed: usize,
+}
+
+/// Connects many live clients, posts movements, and times each event from
+/// the moment its movement was sent to the moment each client has it.
+async fn live_run(
+    base: &str,
+    bus: &app::services::events::EventBus,
+    skus: &[String],
+    locations: &[String],
+    clients: usize,
+    events: usize,
+    run: usize,
+) -> Result<LiveFigures, String> {
+    let client = http_client()?;
+    let before = bus.subscribers();
+    let received: Arc<Mutex<Vec<HashMap<i64, Instant>>>> =
+        Arc::new(Mutex::new(vec![HashMap::new(); clients]));
+    let mut readers = Vec::new();
+    for index in 0..clients {
+        let response = client
+            .get(format!("{base}/api/events"))
+            .bearer_auth(DEMO_API_KEY)
+            .send()
+            .await
+            .map_err(|e| {
+                format!("live client {index} could not connect: {e} (is `ulimit -n` high enough?)")
+            })?;
+        let received = received.clone();
+        readers.push(tokio::spawn(async move {
+            let mut body = response.bytes_stream();
+            let mut buffer = String::new();
+            while let Some(Ok(chunk)) = body.next().await {
+                buffer.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = buffer.find("\n\n") {
+                    let block: String = buffer.drain(..end + 2).collect();
+                    if let Some(id) = block
+                        .lines()
+                        .find_map(|l| l.strip_prefix("id:"))
+                        .and_then(|v| v.trim().parse::<i64>().ok())
+                    {
+                        received.lock().await[index].insert(id, Instant::now());
+                    }
+                }
+            }
+        }));
+    }
+    while bus.subscribers() < before + clients {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let mut sent: HashMap<i64, Instant> = HashMap::new();
+    for n in 0..events {
+        let sku = &skus[(n * 7 + run * 13) % skus.len()];
+        let location = &locations[(n * 3 + run) % locations.len()];
+        let at = Instant::now();
+        let response = client
+            .post(format!("{base}/api/v1/stock/movements"))
+            .bearer_auth(DEMO_API_KEY)
+            .json(&serde_json::json!({"sku": sku, "location_id": location, "kind": "receipt", "quantity": 1, "reference": "bench"}))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let event: serde_json::Value = response.json().await.map_err(|e| e.to_string())?;
+        let seq = event["seq"].as_i64().ok_or("the movement was refused")?;
+        sent.insert(seq, at);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Give the last events time to arrive everywhere.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let complete = received
+            .lock()
+            .await
+            .iter()
+            .all(|seen| sent.keys().all(|seq| seen.contains_key(seq)));
+        if complete || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for reader in readers {
+        reader.abort();
+    }
+    let received = received.lock().await;
+    let mut latencies = Vec::with_capacity(clients * events);
+    let mut missed = 0;
+    for seen in received.iter() {
+        for (seq, at) in &sent {
+            match seen.get(seq) {
+                Some(got) => {
+                    latencies.push(got.saturating_duration_since(*at).as_secs_f64() * 1000.0)
+                }
+                None => missed += 1,
+            }
+        }
+    }
+    Ok(LiveFigures {
+        latency: RunFigures {
+            per_second: 0.0,
+            latencies_ms: latencies,
+        },
+        missed,
+    })
+}

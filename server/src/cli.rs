@@ -1,0 +1,165 @@
+//! The command line: `serve` (default), `migrate`, `seed`, `bench`.
+
+use crate::{Server, bench, shutdown_signal};
+use app::db::{Db, migrate};
+use app::services::seed::{SeedParams, is_seeded, seed};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "server",
+    version,
+    about = "Web-in-store: the in-store terminal of an omnichannel retailer"
+)]
+pub struct Cli {
+    /// sqlite://FILE (created when missing) or postgres://USER@HOST:PORT/DB
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://web-in-store.db",
+        global = true
+    )]
+    pub database_url: String,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the app (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Fill an empty database with the demo chain.
+    Seed(SeedArgs),
+    /// Measure lookup, search and live-update speed (see the README).
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// Where cargo-leptos put the browser bundle.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Seed the demo chain first if the database is empty.
+    #[arg(long)]
+    pub seed_if_empty: bool,
+    /// Database connections kept open.
+    #[arg(long, default_value_t = 16)]
+    pub pool_size: u32,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            site_root: "target/site".into(),
+            seed_if_empty: false,
+            pool_size: 16,
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SeedArgs {
+    /// Do nothing (and succeed) when the database already holds data.
+    #[arg(long)]
+    pub if_empty: bool,
+    /// The benchmark chain: 200 shops, 2 warehouses, 50,000 SKUs.
+    #[arg(long)]
+    pub chain: bool,
+    #[arg(long)]
+    pub shops: Option<usize>,
+    #[arg(long)]
+    pub warehouses: Option<usize>,
+    #[arg(long)]
+    pub skus: Option<usize>,
+    #[arg(long)]
+    pub customers: Option<usize>,
+    #[arg(long)]
+    pub orders: Option<usize>,
+    /// Same seed, same data.
+    #[arg(long)]
+    pub rng_seed: Option<u64>,
+}
+
+impl SeedArgs {
+    pub fn params(&self) -> SeedParams {
+        let base = if self.chain {
+            SeedParams::chain()
+        } else {
+            SeedParams::default()
+        };
+        SeedParams {
+            shops: self.shops.unwrap_or(base.shops),
+            warehouses: self.warehouses.unwrap_or(base.warehouses),
+            skus: self.skus.unwrap_or(base.skus),
+            customers: self.customers.unwrap_or(base.customers),
+            orders: self.orders.unwrap_or(base.orders),
+            rng_seed: self.rng_seed.unwrap_or(base.rng_seed),
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        None => serve(&cli.database_url, ServeArgs::default()).await,
+        Some(Command::Serve(args)) => serve(&cli.database_url, args).await,
+        Some(Command::Migrate) => {
+            let db = open(&cli.database_url).await?;
+            let applied = migrate(&db)
+                .await
+                .map_err(|e| format!("migration failed: {e}"))?;
+            println!("{applied} migration(s) applied");
+            Ok(())
+        }
+        Some(Command::Seed(args)) => {
+            let db = open(&cli.database_url).await?;
+            migrate(&db)
+                .await
+                .map_err(|e| format!("migration failed: {e}"))?;
+            seed_database(&db, &args.params(), args.if_empty).await
+        }
+        Some(Command::Bench(args)) => bench::run(args).await,
+    }
+}
+
+async fn open(url: &str) -> Result<Db, String> {
+    Db::connect(url, 4)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))
+}
+
+pub async fn seed_database(db: &Db, params: &SeedParams, if_empty: bool) -> Result<(), String> {
+    if if_empty && is_seeded(db).await.map_err(|e| e.to_string())? {
+        println!("seed: the database already holds data; nothing to do");
+        return Ok(());
+    }
+    println!(
+        "seed: {} shops, {} warehouse(s), {} SKUs, {} customers, {} orders (seed {})",
+        params.shops,
+        params.warehouses,
+        params.skus,
+        params.customers,
+        params.orders,
+        params.rng_seed
+    );
+    let mut progress = |message: &str| println!("seed: {message}");
+    seed(db, params, &mut progress)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
+    let server = Server::prepare(database_url, args.addr, &args.site_root, args.pool_size).await?;
+    if args.seed_if_empty {
+        seed_database(&server.state.db, &SeedParams::default(), true).await?;
+    }
+    println!("Web-in-store listening on http://{}", server.local_addr());
+    server.run(shutdown_signal()).await
+}
