@@ -14,7 +14,7 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,8 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/stock/{sku}", get(stock_of_sku))
         .route("/stock/movements", post(post_movement))
+        // Said explicitly: the app's server functions catch `/api/*` otherwise.
+        .route("/{*rest}", any(not_found))
         .fallback(not_found)
 }
 

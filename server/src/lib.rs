@@ -9,16 +9,18 @@ mod health;
 mod session;
 
 use app::db::{Backend, Db, migrate};
+use app::error::AppError;
 use app::services::events::{EventBus, spawn_pg_relay};
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
-use axum::http::Request;
+use axum::http::{Request, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use leptos::prelude::{LeptosOptions, provide_context};
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
@@ -46,7 +48,6 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
 pub fn build_router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let leptos_state = state.clone();
-    let fn_state = state.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -54,10 +55,6 @@ pub fn build_router(state: AppState) -> Router {
         .route("/auth/logout", post(session::logout))
         .route("/api/events", get(events::stream))
         .nest("/api/v1", api_v1::router())
-        .route(
-            "/api/{*fn_name}",
-            post(move |req: Request<Body>| server_fns(fn_state.clone(), req)),
-        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -68,6 +65,7 @@ pub fn build_router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(server_fn_statuses))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::resolve,
@@ -76,10 +74,26 @@ pub fn build_router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn server_fns(state: AppState, req: Request<Body>) -> Response {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req)
-        .await
-        .into_response()
+/// Server function errors come back from the framework as 500; this gives
+/// them their real status (401, 403, 404, 409, 422), also for arguments
+/// that did not parse, which fail before the function runs.
+async fn server_fn_statuses(req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path();
+    let is_server_fn =
+        path.starts_with("/api/") && !path.starts_with("/api/v1") && path != "/api/events";
+    let response = next.run(req).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// A configured server, ready to accept connections.

@@ -47,18 +47,3 @@ impl SignedIn {
 pub fn is_kiosk(role: Role) -> bool {
     role == Role::Kiosk
 }
-
-/// Gives a failed call its HTTP status (401, 403, 404, 409, 422...) so that
-/// other clients and the logs see what happened; the browser app decodes
-/// the error either way.
-pub fn respond<T>(result: AppResult<T>) -> AppResult<T> {
-    if let Err(error) = &result
-        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-    {
-        response.set_status(
-            axum::http::StatusCode::from_u16(error.status())
-                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
-    }
-    result
-}

@@ -6,30 +6,20 @@ use crate::model::{KioskSku, SearchResults};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
-    super::guard::{is_kiosk, require, respond, state},
+    super::guard::{is_kiosk, require, state},
     crate::domain::Sku,
     crate::services,
 };
 
 #[server(endpoint = "kiosk_search")]
 pub async fn kiosk_search(query: String) -> Result<SearchResults, AppError> {
-    respond(
-        async {
-            let caller = require(is_kiosk).await?;
-            services::catalog::search(&state()?.db, &query, &caller.location()?).await
-        }
-        .await,
-    )
+    let caller = require(is_kiosk).await?;
+    services::catalog::search(&state()?.db, &query, &caller.location()?).await
 }
 
 #[server(endpoint = "kiosk_product")]
 pub async fn kiosk_product(sku: String) -> Result<KioskSku, AppError> {
-    respond(
-        async {
-            let caller = require(is_kiosk).await?;
-            let sku = Sku::parse(&sku).map_err(AppError::Invalid)?;
-            services::catalog::kiosk_sku(&state()?.db, &sku, &caller.location()?).await
-        }
-        .await,
-    )
+    let caller = require(is_kiosk).await?;
+    let sku = Sku::parse(&sku).map_err(AppError::Invalid)?;
+    services::catalog::kiosk_sku(&state()?.db, &sku, &caller.location()?).await
 }

@@ -5,7 +5,7 @@ use crate::model::{Location, MovementLine, ProductStock, SearchResults};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
-    super::guard::{require, respond, state},
+    super::guard::{require, state},
     crate::domain::{LocationId, Role, Sku},
     crate::services,
 };
@@ -18,37 +18,21 @@ fn parse_sku(raw: &str) -> Result<Sku, AppError> {
 /// Search-as-you-type over names, SKU codes and EANs.
 #[server(endpoint = "search_stock")]
 pub async fn search_stock(query: String) -> Result<SearchResults, AppError> {
-    respond(
-        async {
-            let caller = require(Role::is_staff).await?;
-            services::catalog::search(&state()?.db, &query, &caller.location()?).await
-        }
-        .await,
-    )
+    let caller = require(Role::is_staff).await?;
+    services::catalog::search(&state()?.db, &query, &caller.location()?).await
 }
 
 /// A product's variants and one SKU's stock everywhere.
 #[server(endpoint = "get_product_stock")]
 pub async fn get_product_stock(sku: String) -> Result<ProductStock, AppError> {
-    respond(
-        async {
-            let caller = require(Role::is_staff).await?;
-            services::catalog::product_stock(&state()?.db, &parse_sku(&sku)?, &caller.location()?)
-                .await
-        }
-        .await,
-    )
+    let caller = require(Role::is_staff).await?;
+    services::catalog::product_stock(&state()?.db, &parse_sku(&sku)?, &caller.location()?).await
 }
 
 #[server(endpoint = "list_locations")]
 pub async fn list_locations() -> Result<Vec<Location>, AppError> {
-    respond(
-        async {
-            require(Role::is_staff).await?;
-            services::catalog::locations(&state()?.db).await
-        }
-        .await,
-    )
+    require(Role::is_staff).await?;
+    services::catalog::locations(&state()?.db).await
 }
 
 /// What a manager records for their shop.
@@ -78,7 +62,7 @@ pub async fn record_movement(
     reason: Option<String>,
     to_location: Option<String>,
 ) -> Result<MovementDone, AppError> {
-    respond(record_movement_inner(sku, kind, quantity, reason, to_location).await)
+    record_movement_inner(sku, kind, quantity, reason, to_location).await
 }
 
 #[cfg(feature = "ssr")]
@@ -158,17 +142,7 @@ async fn record_movement_inner(
 /// The latest movements of a SKU at the manager's shop.
 #[server(endpoint = "movement_history")]
 pub async fn movement_history(sku: String) -> Result<Vec<MovementLine>, AppError> {
-    respond(
-        async {
-            let caller = require(Role::can_move_stock).await?;
-            services::catalog::movement_history(
-                &state()?.db,
-                &parse_sku(&sku)?,
-                &caller.location()?,
-                50,
-            )
-            .await
-        }
-        .await,
-    )
+    let caller = require(Role::can_move_stock).await?;
+    services::catalog::movement_history(&state()?.db, &parse_sku(&sku)?, &caller.location()?, 50)
+        .await
 }

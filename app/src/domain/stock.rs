@@ -255,13 +255,14 @@ impl Movement {
                 safety: before.safety,
             },
         };
-        let floor = match self.effect() {
+        let respects_safety = matches!(
+            self.effect(),
             StockEffect::Delta {
                 floor: Floor::Available,
                 ..
-            } => after.safety,
-            _ => 0,
-        };
+            }
+        );
+        let floor = if respects_safety { after.safety } else { 0 };
         if after.reserved < 0 {
             return Err(StockRefusal::NotReserved {
                 reserved: before.reserved,
@@ -273,7 +274,7 @@ impl Movement {
                     counted: n,
                     reserved: before.reserved,
                 },
-                _ if floor > 0 => StockRefusal::NotEnoughAvailable {
+                _ if respects_safety => StockRefusal::NotEnoughAvailable {
                     available: before.available(),
                 },
                 _ => StockRefusal::NotEnoughFree {
@@ -339,6 +340,14 @@ mod tests {
         assert_eq!(
             Movement::Sale(q(3)).apply(before),
             Err(StockRefusal::NotEnoughAvailable { available: 2 })
+        );
+    }
+
+    #[test]
+    fn a_refused_sale_speaks_of_available_stock_even_without_safety_stock() {
+        assert_eq!(
+            Movement::Sale(q(4)).apply(figures(3, 0, 0)),
+            Err(StockRefusal::NotEnoughAvailable { available: 3 })
         );
     }
 

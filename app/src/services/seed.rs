@@ -1411,8 +1411,8 @@ async fn insert_orders(
             V::T(device.clone()),
             V::I(created_at),
             V::I(created_at + DAY_MS),
-            ready_at.map(V::I).unwrap_or(V::Null),
-            ready_at.map(|r| V::I(r + 7 * DAY_MS)).unwrap_or(V::Null),
+            ready_at.map(V::I).unwrap_or(V::NullInt),
+            ready_at.map(|r| V::I(r + 7 * DAY_MS)).unwrap_or(V::NullInt),
         ]);
         let handed = |i: usize| match status {
             OrderStatus::Completed if fulfilment != Fulfilment::Ship => true,
@@ -1608,7 +1608,9 @@ enum V {
     I(i64),
     F(f64),
     T(String),
+    /// A NULL text: PostgreSQL wants NULLs of the column's type.
     Null,
+    NullInt,
 }
 
 /// Collects rows and inserts them many at a time: one statement per few
@@ -1669,6 +1671,7 @@ impl Batch {
                     V::F(f) => query.bind(f),
                     V::T(t) => query.bind(t),
                     V::Null => query.bind(Option::<String>::None),
+                    V::NullInt => query.bind(Option::<i64>::None),
                 };
             }
             query.execute(&mut *conn).await?;

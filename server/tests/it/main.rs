@@ -1,0 +1,11 @@
+//! Database, HTTP and live tests. Every test runs twice: on a fresh SQLite
+//! file and on a fresh database of the PostgreSQL cluster named by
+//! `TEST_PG_URL` (scripts/test.sh starts one).
+
+mod api;
+mod common;
+mod concurrency;
+mod live;
+mod seed;
+mod server_fns;
+mod stock;

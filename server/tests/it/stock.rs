@@ -1,0 +1,331 @@
+//! The stock service on a real database: every rule, every refusal, and the
+//! ledger always equal to the levels.
+
+use crate::common::*;
+use app::db::Db;
+use app::domain::stock::Movement;
+use app::domain::{LocationId, Quantity, Sku};
+use app::error::AppError;
+use app::services::events::EventBus;
+use app::services::stock::{MovementRequest, record_movement, transfer};
+
+pub fn sku(code: &str) -> Sku {
+    Sku::parse(code).expect("valid SKU")
+}
+
+pub fn loc(id: &str) -> LocationId {
+    LocationId::parse(id).expect("valid location")
+}
+
+pub fn q(n: i64) -> Quantity {
+    Quantity::new(n).expect("valid quantity")
+}
+
+/// A SKU with nothing reserved at PAR01 and LYO01, set to known figures.
+pub async fn prepared_sku(db: &Db, bus: &EventBus, on_hand: i64, safety: i64) -> Sku {
+    let code: String = sqlx::query_scalar(
+        "SELECT s.sku FROM skus s \
+         WHERE NOT EXISTS (SELECT 1 FROM stock_levels l WHERE l.sku = s.sku AND l.reserved > 0) \
+         ORDER BY s.ordinal LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("an unreserved SKU");
+    let code = sku(&code);
+    record(db, bus, &code, "PAR01", Movement::Count(on_hand), None)
+        .await
+        .expect("count accepted");
+    sqlx::query("UPDATE stock_levels SET safety = $1 WHERE sku = $2 AND location_id = 'PAR01'")
+        .bind(safety)
+        .bind(code.as_str())
+        .execute(&db.pool)
+        .await
+        .expect("safety set");
+    code
+}
+
+pub async fn record(
+    db: &Db,
+    bus: &EventBus,
+    code: &Sku,
+    location: &str,
+    movement: Movement,
+    reason: Option<&str>,
+) -> Result<app::domain::stock::StockEvent, AppError> {
+    let request = MovementRequest {
+        sku: code.clone(),
+        location: loc(location),
+        movement,
+        reason: reason.map(str::to_string),
+        reference: None,
+    };
+    record_movement(db, bus, request, &tester()).await
+}
+
+async fn sales_respect_available_stock(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    assert_engine(&db, engine);
+    let bus = bus_for(&db);
+    let code = prepared_sku(&db, &bus, 5, 1).await;
+
+    let event = record(&db, &bus, &code, "PAR01", Movement::Sale(q(4)), None)
+        .await
+        .expect("4 of 4 available");
+    assert_eq!((event.on_hand, event.reserved, event.available), (1, 0, 0));
+
+    let lines = ledger_lines(&db).await;
+    let refused = record(&db, &bus, &code, "PAR01", Movement::Sale(q(1)), None).await;
+    assert_eq!(
+        refused,
+        Err(AppError::Conflict(
+            "Only 0 available: the rest is reserved for orders or kept as safety stock.".into()
+        ))
+    );
+    assert_eq!(ledger_lines(&db).await, lines, "a refusal writes nothing");
+    assert_eq!(figures(&db, code.as_str(), "PAR01").await, (1, 0, 1));
+    assert_ledger_matches_levels(&db).await;
+}
+both_databases!(
+    sales_respect_available_stock_test,
+    super::sales_respect_available_stock
+);
+
+async fn reservations_hold_and_release(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    let bus = bus_for(&db);
+    let code = prepared_sku(&db, &bus, 5, 0).await;
+
+    record(&db, &bus, &code, "PAR01", Movement::Reservation(q(3)), None)
+        .await
+        .expect("3 of 5");
+    assert!(matches!(
+        record(&db, &bus, &code, "PAR01", Movement::Reservation(q(3)), None).await,
+        Err(AppError::Conflict(_))
+    ));
+    // Reserved goods cannot be sold to someone else or sent away.
+    assert!(
+        record(&db, &bus, &code, "PAR01", Movement::Sale(q(3)), None)
+            .await
+            .is_err()
+    );
+    assert!(
+        record(
+            &db,
+            &bus,
+            &code,
+            "PAR01",
+            Movement::Adjustment(-3),
+            Some("Theft")
+        )
+        .await
+        .is_err()
+    );
+
+    let handed = record(&db, &bus, &code, "PAR01", Movement::Handover(q(2)), None)
+        .await
+        .expect("2 of 3 held");
+    assert_eq!((handed.on_hand, handed.reserved), (3, 1));
+    record(&db, &bus, &code, "PAR01", Movement::Release(q(1)), None)
+        .await
+        .expect("1 held");
+    assert_eq!(
+        record(&db, &bus, &code, "PAR01", Movement::Release(q(1)), None).await,
+        Err(AppError::Conflict(
+            "Only 0 reserved: cannot release or hand over more than that.".into()
+        ))
+    );
+    assert_eq!(figures(&db, code.as_str(), "PAR01").await, (3, 0, 0));
+    assert_ledger_matches_levels(&db).await;
+}
+both_databases!(
+    reservations_hold_and_release_test,
+    super::reservations_hold_and_release
+);
+
+async fn counts_replace_on_hand_and_record_the_difference(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    let bus = bus_for(&db);
+    let code = prepared_sku(&db, &bus, 7, 0).await;
+
+    let event = record(&db, &bus, &code, "PAR01", Movement::Count(4), None)
+        .await
+        .expect("count");
+    assert_eq!(event.on_hand, 4);
+    let delta: i64 = sqlx::query_scalar("SELECT on_hand_delta FROM stock_movements WHERE seq = $1")
+        .bind(event.seq)
+        .fetch_one(&db.pool)
+        .await
+        .expect("ledger line");
+    assert_eq!(delta, -3);
+
+    record(&db, &bus, &code, "PAR01", Movement::Reservation(q(2)), None)
+        .await
+        .expect("reserve 2");
+    assert_eq!(
+        record(&db, &bus, &code, "PAR01", Movement::Count(1), None).await,
+        Err(AppError::Conflict(
+            "Counted 1 but 2 are reserved for orders: check the count or release reservations first.".into()
+        ))
+    );
+    assert_ledger_matches_levels(&db).await;
+}
+both_databases!(
+    counts_test,
+    super::counts_replace_on_hand_and_record_the_difference
+);
+
+async fn transfers_move_both_sides_or_nothing(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    let bus = bus_for(&db);
+    let code = prepared_sku(&db, &bus, 6, 0).await;
+    let lyon_before = figures(&db, code.as_str(), "LYO01").await.0;
+
+    let (out, into) = transfer(
+        &db,
+        &bus,
+        &code,
+        &loc("PAR01"),
+        &loc("LYO01"),
+        q(4),
+        &tester(),
+    )
+    .await
+    .expect("transfer");
+    assert_eq!(out.on_hand, 2);
+    assert_eq!(into.on_hand, lyon_before + 4);
+    let references: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT reference FROM stock_movements WHERE seq IN ($1, $2)")
+            .bind(out.seq)
+            .bind(into.seq)
+            .fetch_all(&db.pool)
+            .await
+            .expect("ledger lines");
+    assert_eq!(references.len(), 2);
+    assert_eq!(
+        references[0], references[1],
+        "both lines share one reference"
+    );
+
+    // Refusals leave both sides as they were.
+    let lines = ledger_lines(&db).await;
+    assert!(matches!(
+        transfer(
+            &db,
+            &bus,
+            &code,
+            &loc("PAR01"),
+            &loc("LYO01"),
+            q(3),
+            &tester()
+        )
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    assert!(matches!(
+        transfer(
+            &db,
+            &bus,
+            &code,
+            &loc("PAR01"),
+            &loc("NOWHERE1"),
+            q(1),
+            &tester()
+        )
+        .await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        transfer(
+            &db,
+            &bus,
+            &code,
+            &loc("PAR01"),
+            &loc("PAR01"),
+            q(1),
+            &tester()
+        )
+        .await,
+        Err(AppError::Invalid(_))
+    ));
+    assert_eq!(ledger_lines(&db).await, lines);
+    assert_eq!(figures(&db, code.as_str(), "PAR01").await.0, 2);
+    assert_eq!(
+        figures(&db, code.as_str(), "LYO01").await.0,
+        lyon_before + 4
+    );
+    assert_ledger_matches_levels(&db).await;
+}
+both_databases!(transfers_test, super::transfers_move_both_sides_or_nothing);
+
+async fn unknown_codes_and_missing_reasons_are_explained(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    let bus = bus_for(&db);
+    let code = prepared_sku(&db, &bus, 3, 0).await;
+    let lines = ledger_lines(&db).await;
+
+    assert_eq!(
+        record(
+            &db,
+            &bus,
+            &sku("NOPE-0000-X"),
+            "PAR01",
+            Movement::Receipt(q(1)),
+            None
+        )
+        .await,
+        Err(AppError::NotFound(
+            "No product has the SKU NOPE-0000-X.".into()
+        ))
+    );
+    assert_eq!(
+        record(&db, &bus, &code, "ZZZ99", Movement::Receipt(q(1)), None).await,
+        Err(AppError::NotFound("There is no location ZZZ99.".into()))
+    );
+    assert!(matches!(
+        record(&db, &bus, &code, "PAR01", Movement::Adjustment(2), None).await,
+        Err(AppError::Invalid(message)) if message.contains("needs a reason")
+    ));
+    let long = "x".repeat(201);
+    assert!(matches!(
+        record(&db, &bus, &code, "PAR01", Movement::Adjustment(2), Some(&long)).await,
+        Err(AppError::Invalid(message)) if message.contains("too long")
+    ));
+    assert_eq!(ledger_lines(&db).await, lines, "nothing written");
+}
+both_databases!(
+    refusals_test,
+    super::unknown_codes_and_missing_reasons_are_explained
+);
+
+async fn a_new_location_for_a_sku_starts_empty(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    let bus = bus_for(&db);
+    let code = prepared_sku(&db, &bus, 3, 0).await;
+    sqlx::query("DELETE FROM stock_movements WHERE sku = $1 AND location_id = 'MRS01'")
+        .bind(code.as_str())
+        .execute(&db.pool)
+        .await
+        .expect("ledger cleared");
+    sqlx::query("DELETE FROM stock_levels WHERE sku = $1 AND location_id = 'MRS01'")
+        .bind(code.as_str())
+        .execute(&db.pool)
+        .await
+        .expect("level removed");
+    assert!(
+        record(&db, &bus, &code, "MRS01", Movement::Sale(q(1)), None)
+            .await
+            .is_err()
+    );
+    let event = record(&db, &bus, &code, "MRS01", Movement::Receipt(q(2)), None)
+        .await
+        .expect("receipt creates the level");
+    assert_eq!(event.on_hand, 2);
+    assert_ledger_matches_levels(&db).await;
+}
+both_databases!(new_level_test, super::a_new_location_for_a_sku_starts_empty);
