@@ -4,19 +4,17 @@
 //! Each figure is the median of several runs. Databases are seeded once and
 //! kept under the work directory, since seeding chain scale takes minutes.
 
-use crate::Server;
 use crate::cli::seed_database;
+use crate::{Server, client};
 use app::db::{Db, migrate};
 use app::services::seed::{DEMO_API_KEY, SeedParams};
 use clap::{Args, ValueEnum};
-use futures::StreamExt;
 use leptos::server_fn::ServerFn;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::Mutex;
 
 #[derive(Args, Debug, Clone)]
 pub struct BenchArgs {
@@ -326,7 +324,7 @@ async fn lookup_run(
 /// the same server function the search page calls.
 async fn search_run(base: &str, names: &[String]) -> Result<RunFigures, String> {
     let client = http_client()?;
-    let cookie = sign_in(&client, base, "associate").await?;
+    let cookie = client::sign_in(&client, base, "associate", "demo").await?;
     let path = app::api::stock::SearchStock::PATH;
     let names = Arc::new(names.to_vec());
     let mut tasks = Vec::new();
@@ -372,24 +370,6 @@ async fn search_run(base: &str, names: &[String]) -> Result<RunFigures, String> 
     })
 }
 
-async fn sign_in(client: &reqwest::Client, base: &str, username: &str) -> Result<String, String> {
-    let response = client
-        .post(format!("{base}/auth/login"))
-        .form(&[("username", username), ("password", "demo"), ("next", "")])
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("wis_session="))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_string)
-        .ok_or_else(|| format!("sign-in as {username} failed ({})", response.status()))
-}
-
 struct LiveFigures {
     latency: RunFigures,
     missed: usize,
@@ -408,8 +388,13 @@ async fn live_run(
 ) -> Result<LiveFigures, String> {
     let client = http_client()?;
     let before = bus.subscribers();
-    let received: Arc<Mutex<Vec<HashMap<i64, Instant>>>> =
-        Arc::new(Mutex::new(vec![HashMap::new(); clients]));
+    // One map per client, each behind its own lock: no client waits for
+    // another, and none drops an event for want of a lock.
+    let received: Arc<Vec<std::sync::Mutex<HashMap<i64, Instant>>>> = Arc::new(
+        (0..clients)
+            .map(|_| std::sync::Mutex::new(HashMap::new()))
+            .collect(),
+    );
     let mut readers = Vec::new();
     for index in 0..clients {
         let response = client
@@ -422,21 +407,14 @@ async fn live_run(
             })?;
         let received = received.clone();
         readers.push(tokio::spawn(async move {
-            let mut body = response.bytes_stream();
-            let mut buffer = String::new();
-            while let Some(Ok(chunk)) = body.next().await {
-                buffer.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(end) = buffer.find("\n\n") {
-                    let block: String = buffer.drain(..end + 2).collect();
-                    if let Some(id) = block
-                        .lines()
-                        .find_map(|l| l.strip_prefix("id:"))
-                        .and_then(|v| v.trim().parse::<i64>().ok())
-                    {
-                        received.lock().await[index].insert(id, Instant::now());
-                    }
+            client::read_events(response, |event| {
+                if let Some(id) = event.id {
+                    let at = Instant::now();
+                    lock(&received[index]).insert(id, at);
                 }
-            }
+                true
+            })
+            .await;
         }));
     }
     while bus.subscribers() < before + clients {
@@ -463,10 +441,8 @@ async fn live_run(
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let complete = received
-            .lock()
-            .await
             .iter()
-            .all(|seen| sent.keys().all(|seq| seen.contains_key(seq)));
+            .all(|seen| sent.keys().all(|seq| lock(seen).contains_key(seq)));
         if complete || Instant::now() > deadline {
             break;
         }
@@ -475,10 +451,10 @@ async fn live_run(
     for reader in readers {
         reader.abort();
     }
-    let received = received.lock().await;
     let mut latencies = Vec::with_capacity(clients * events);
     let mut missed = 0;
     for seen in received.iter() {
+        let seen = lock(seen);
         for (seq, at) in &sent {
             match seen.get(seq) {
                 Some(got) => {
@@ -495,4 +471,11 @@ async fn live_run(
         },
         missed,
     })
+}
+
+/// A poisoned lock only means a reader panicked; its data is still good.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -4,6 +4,7 @@
 pub mod api_v1;
 pub mod bench;
 pub mod cli;
+pub mod client;
 mod events;
 mod health;
 mod session;

@@ -26,6 +26,7 @@ pub fn StockTable(stock: SkuStock, live: LiveStock) -> impl IntoView {
             </thead>
             <tbody>{rows}</tbody>
         </table>
+        <p class="hint table-note">"Available = on hand − reserved for orders − safety stock."</p>
     }
 }
 

@@ -65,6 +65,8 @@ pub fn ManagePage() -> impl IntoView {
                 })}
             </Transition>
 
+            <div class="manage-grid">
+            <div>
             <h2>"Record a movement"</h2>
             <ActionForm action=record attr:class="form movement-form">
                 <input type="hidden" name="sku" value=move || sku.get()/>
@@ -107,6 +109,8 @@ pub fn ManagePage() -> impl IntoView {
                 })}
             </div>
 
+            </div>
+            <div>
             <h2>"History at this shop"</h2>
             <Transition fallback=|| view! { <Loading what="history"/> }>
                 {move || Suspend::new(async move {
@@ -116,6 +120,8 @@ pub fn ManagePage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            </div>
+            </div>
         </section>
     }
 }

@@ -118,7 +118,8 @@ async fn product_hits(
             .unwrap_or_else(|| "%".to_string())
     };
     let rows: Vec<ProductHitRow> = sqlx::query_as(
-        "SELECT p.id, p.name, p.category, MIN(s.sku), MIN(s.price_cents), MAX(s.price_cents), COUNT(s.sku), \
+        "SELECT p.id, p.name, p.category, \
+                (SELECT f.sku FROM skus f WHERE f.product_id = p.id ORDER BY f.ordinal LIMIT 1), MIN(s.price_cents), MAX(s.price_cents), COUNT(s.sku), \
                 CAST(COALESCE(SUM(CASE WHEN st.on_hand - st.reserved - st.safety > 0 \
                                        THEN st.on_hand - st.reserved - st.safety ELSE 0 END), 0) AS BIGINT) \
          FROM (SELECT id, name, category FROM products \

@@ -2,7 +2,6 @@ use app::db::{Backend, Db, migrate};
 use app::services::Actor;
 use app::services::events::EventBus;
 use app::services::seed::{SeedParams, seed};
-use futures::StreamExt;
 use server::Server;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -184,23 +183,9 @@ impl TestApp {
 
     /// Signs in through the form and returns the session cookie.
     pub async fn sign_in(&self, username: &str) -> String {
-        let response = self
-            .http
-            .post(self.url("/auth/login"))
-            .form(&[("username", username), ("password", "demo"), ("next", "")])
-            .send()
+        server::client::sign_in(&self.http, &self.base, username, "demo")
             .await
-            .expect("sign-in answers");
-        assert_eq!(response.status(), 303);
-        response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("wis_session="))
-            .and_then(|v| v.split(';').next())
-            .map(str::to_string)
-            .expect("session cookie set")
+            .expect("signed in")
     }
 
     /// Calls a server function as the browser does (URL-encoded form).
@@ -270,34 +255,17 @@ impl TestApp {
         let response = request.send().await.expect("event stream opens");
         assert_eq!(response.status(), 200);
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(async move {
-            let mut body = response.bytes_stream();
-            let mut buffer = String::new();
-            while let Some(Ok(chunk)) = body.next().await {
-                buffer.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(end) = buffer.find("\n\n") {
-                    let block: String = buffer.drain(..end + 2).collect();
-                    let field = |name: &str| {
-                        block
-                            .lines()
-                            .find_map(|l| l.strip_prefix(name))
-                            .map(|v| v.trim().to_string())
-                    };
-                    if let Some(kind) = field("event:") {
-                        let event = SseEvent {
-                            kind,
-                            id: field("id:").and_then(|v| v.parse().ok()),
-                            data: field("data:")
-                                .and_then(|d| serde_json::from_str(&d).ok())
-                                .unwrap_or_default(),
-                        };
-                        if tx.send(event).is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-        });
+        tokio::spawn(server::client::read_events(response, move |event| {
+            let event = SseEvent {
+                kind: event.kind.unwrap_or_default(),
+                id: event.id,
+                data: event
+                    .data
+                    .and_then(|d| serde_json::from_str(&d).ok())
+                    .unwrap_or_default(),
+            };
+            tx.send(event).is_ok()
+        }));
         rx
     }
 }
