@@ -5,8 +5,10 @@
 #   scripts/pg.sh stop DIR    (stop --keep DIR leaves the data for resume)
 # PostgreSQL refuses to run as root, so as root it runs as the postgres user.
 set -euo pipefail
-action=${1:?start or stop}
-dir=${2:?data directory}
+action=${1:?start, resume or stop}
+keep=false
+if [[ "$action" == stop && "${2:-}" == --keep ]]; then keep=true; shift; fi
+dir=$(realpath -m "${2:?data directory}")
 
 bin=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n1)")
 as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -28,8 +30,6 @@ case "$action" in
     echo "postgres://postgres@127.0.0.1:${port}/postgres"
     ;;
   stop)
-    keep=false
-    if [[ "$dir" == --keep ]]; then keep=true; dir=${3:?data directory}; fi
     if [[ -d "$dir/data" ]]; then as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true; fi
     $keep || rm -rf "$dir"
     ;;

@@ -32,7 +32,8 @@ CREATE TABLE skus (
     size_rank BIGINT NOT NULL,
     price_cents BIGINT NOT NULL CHECK (price_cents >= 0)
 );
-CREATE INDEX skus_by_product ON skus (product_id, colour, size_rank);
+-- a product's variants, first in display order first
+CREATE INDEX skus_by_product ON skus (product_id, ordinal);
 
 CREATE TABLE stock_levels (
     sku TEXT NOT NULL REFERENCES skus (sku),

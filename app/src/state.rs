@@ -9,6 +9,7 @@ use leptos::prelude::LeptosOptions;
 pub struct AppState {
     pub db: Db,
     pub events: EventBus,
+    pub api_keys: std::sync::Arc<crate::services::auth::ApiKeyCache>,
     pub leptos_options: LeptosOptions,
     /// Cookies get `Secure` unless the app serves plain HTTP on a local
     /// address (development, tests, the demo).

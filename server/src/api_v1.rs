@@ -6,7 +6,7 @@ use app::domain::{LocationId, Quantity, Sku};
 use app::error::AppError;
 use app::model::SkuStock;
 use app::services::Actor;
-use app::services::auth::{self, ApiClient};
+use app::services::auth::ApiClient;
 use app::services::{catalog, stock};
 use app::state::AppState;
 use axum::extract::rejection::JsonRejection;
@@ -78,7 +78,7 @@ impl ApiCaller {
         let Some(key) = key else {
             return Err(ApiError(AppError::Unauthenticated));
         };
-        match auth::api_client(&state.db, key).await? {
+        match state.api_keys.client(&state.db, key).await? {
             Some(client) => Ok(Self(client)),
             None => Err(ApiError(AppError::Unauthenticated)),
         }

@@ -131,6 +131,7 @@ impl Server {
         let state = AppState {
             db,
             events,
+            api_keys: Default::default(),
             leptos_options: leptos_options(site_root, local),
             secure_cookies: !local.ip().is_loopback(),
         };

@@ -169,12 +169,51 @@ pub struct ApiClient {
 }
 
 pub async fn api_client(db: &Db, key: &str) -> AppResult<Option<ApiClient>> {
+    api_client_by_hash(db, &sha256_hex(key)).await
+}
+
+async fn api_client_by_hash(db: &Db, key_hash: &str) -> AppResult<Option<ApiClient>> {
     let row: Option<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
-            .bind(sha256_hex(key))
+            .bind(key_hash)
             .fetch_optional(&db.pool)
             .await?;
     Ok(row.map(|(id, name)| ApiClient { id, name }))
+}
+
+/// How long a valid API key is trusted without asking the database again:
+/// a revoked key stops working within this time on every server.
+pub const API_KEY_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Valid API keys seen lately. Other systems call many times a second; this
+/// spares the database one query per call. Only valid keys are kept, so
+/// its size is bounded by the number of real keys.
+#[derive(Debug, Default)]
+pub struct ApiKeyCache {
+    valid: std::sync::RwLock<std::collections::HashMap<String, (ApiClient, std::time::Instant)>>,
+}
+
+impl ApiKeyCache {
+    pub async fn client(&self, db: &Db, key: &str) -> AppResult<Option<ApiClient>> {
+        let key_hash = sha256_hex(key);
+        let cached = self
+            .valid
+            .read()
+            .ok()
+            .and_then(|valid| valid.get(&key_hash).cloned())
+            .filter(|(_, checked)| checked.elapsed() < API_KEY_CACHE_TTL);
+        if let Some((client, _)) = cached {
+            return Ok(Some(client));
+        }
+        let found = api_client_by_hash(db, &key_hash).await?;
+        if let Ok(mut valid) = self.valid.write() {
+            match &found {
+                Some(client) => valid.insert(key_hash, (client.clone(), std::time::Instant::now())),
+                None => valid.remove(&key_hash),
+            };
+        }
+        Ok(found)
+    }
 }
 
 /// Registers an API key given in clear (the demo key, or one an operator

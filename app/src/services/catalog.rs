@@ -216,30 +216,48 @@ pub async fn product_view(
     })
 }
 
-type LocationRow = (String, String, String, String, f64, f64, i64, i64, i64, i64);
+type StockRow = (
+    (String, String, String, String, String, i64),
+    (String, String, String, String, f64, f64),
+    (i64, i64, i64, i64),
+);
 
 /// A SKU's stock at every location. With a viewer, sorted for the shop
 /// floor: this shop, other shops nearest first, then warehouses.
 pub async fn sku_stock(db: &Db, sku: &Sku, viewer: Option<&LocationId>) -> AppResult<SkuStock> {
-    let head: Option<(String, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT s.ean, s.product_id, p.name, s.colour, s.size, s.price_cents \
-         FROM skus s JOIN products p ON p.id = s.product_id WHERE s.sku = $1",
-    )
-    .bind(sku.as_str())
-    .fetch_optional(&db.pool)
-    .await?;
-    let Some((ean, product_id, product_name, colour, size, price_cents)) = head else {
-        return Err(AppError::NotFound(format!("No product has the SKU {sku}.")));
-    };
-    let rows: Vec<LocationRow> = sqlx::query_as(
-        "SELECT l.id, l.kind, l.name, l.city, l.latitude, l.longitude, COALESCE(st.on_hand, 0), \
-                COALESCE(st.reserved, 0), COALESCE(st.safety, 0), COALESCE(st.last_seq, 0) \
-         FROM locations l LEFT JOIN stock_levels st ON st.location_id = l.id AND st.sku = $1 \
-         ORDER BY l.ordinal",
+    // One query (the hottest read of the app): the SKU's description is
+    // repeated on each location's row rather than fetched apart.
+    let rows: Vec<sqlx::any::AnyRow> = sqlx::query(
+        "SELECT s.ean, s.product_id, p.name, s.colour, s.size, s.price_cents, \
+                l.id, l.kind, l.name, l.city, l.latitude, l.longitude, \
+                COALESCE(st.on_hand, 0), COALESCE(st.reserved, 0), COALESCE(st.safety, 0), COALESCE(st.last_seq, 0) \
+         FROM skus s JOIN products p ON p.id = s.product_id \
+         CROSS JOIN locations l \
+         LEFT JOIN stock_levels st ON st.sku = s.sku AND st.location_id = l.id \
+         WHERE s.sku = $1 ORDER BY l.ordinal",
     )
     .bind(sku.as_str())
     .fetch_all(&db.pool)
     .await?;
+    let rows: Vec<StockRow> = rows
+        .iter()
+        .map(stock_row)
+        .collect::<Result<_, sqlx::Error>>()?;
+    let Some(((ean, product_id, product_name, colour, size, price_cents), _, _)) =
+        rows.first().cloned()
+    else {
+        return Err(AppError::NotFound(format!("No product has the SKU {sku}.")));
+    };
+    let rows: Vec<LocationRow> = rows
+        .into_iter()
+        .map(
+            |(_, (id, kind, name, city, lat, lon), (on_hand, reserved, safety, last_seq))| {
+                (
+                    id, kind, name, city, lat, lon, on_hand, reserved, safety, last_seq,
+                )
+            },
+        )
+        .collect();
     let origin = viewer.and_then(|v| rows.iter().find(|r| r.0 == v.as_str()).map(|r| (r.4, r.5)));
     let mut locations: Vec<LocationStock> = rows
         .into_iter()
@@ -302,6 +320,36 @@ pub async fn sku_stock(db: &Db, sku: &Sku, viewer: Option<&LocationId>) -> AppRe
         price_cents,
         locations,
     })
+}
+
+type LocationRow = (String, String, String, String, f64, f64, i64, i64, i64, i64);
+
+fn stock_row(row: &sqlx::any::AnyRow) -> Result<StockRow, sqlx::Error> {
+    use sqlx::Row;
+    Ok((
+        (
+            row.try_get(0)?,
+            row.try_get(1)?,
+            row.try_get(2)?,
+            row.try_get(3)?,
+            row.try_get(4)?,
+            row.try_get(5)?,
+        ),
+        (
+            row.try_get(6)?,
+            row.try_get(7)?,
+            row.try_get(8)?,
+            row.try_get(9)?,
+            row.try_get(10)?,
+            row.try_get(11)?,
+        ),
+        (
+            row.try_get(12)?,
+            row.try_get(13)?,
+            row.try_get(14)?,
+            row.try_get(15)?,
+        ),
+    ))
 }
 
 pub async fn product_stock(db: &Db, sku: &Sku, viewer: &LocationId) -> AppResult<ProductStock> {

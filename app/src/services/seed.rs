@@ -146,6 +146,8 @@ pub async fn seed(
     if db.backend == Backend::Postgres {
         reset_identity_sequences(db).await?;
     }
+    // Fresh statistics, or the query planners guess (badly) on bulk-loaded tables.
+    sqlx::query("ANALYZE").execute(&db.pool).await?;
     progress.step(&format!("done in {:.1} s", started.elapsed().as_secs_f64()));
     Ok(SeedSummary { orders })
 }

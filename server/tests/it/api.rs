@@ -30,11 +30,15 @@ async fn keys_are_required_and_checked(engine: Engine) {
         .expect("answers");
     assert_ne!(header.status(), 401, "X-Api-Key works too");
 
-    // A revoked key stops working.
+    // A revoked key stops working (within the cache's second).
     sqlx::query("UPDATE api_keys SET revoked_at = 1")
         .execute(&app.db.pool)
         .await
         .expect("revoked");
+    tokio::time::sleep(
+        app::services::auth::API_KEY_CACHE_TTL + std::time::Duration::from_millis(100),
+    )
+    .await;
     assert_eq!(app.api_get("/api/v1/stock/ROB-0001-NOI-M").await.0, 401);
 }
 both_databases!(keys, super::keys_are_required_and_checked);
