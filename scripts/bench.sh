@@ -26,4 +26,4 @@ printf 'js:   %s bytes raw, %s bytes gzip\n' "$(stat -c %s "$js")" "$(gzip -9 -c
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 args=("$@")
 [[ ${#args[@]} -eq 0 ]] && args=(--scale both)
-RUST_LOG=${RUST_LOG:-warn} target/release/server bench --pg-url "$pg_url" "${args[@]}"
+RUST_LOG=${RUST_LOG:-warn,sqlx=error} target/release/server bench --pg-url "$pg_url" "${args[@]}"

@@ -1,6 +1,8 @@
 -- The whole retail domain. Valid on SQLite (3.35+) and PostgreSQL (14+):
 -- integers are BIGINT, money integer cents, times integer milliseconds
--- since the epoch, flags 0/1. `{{ID}}` becomes an auto-increment key.
+-- since the epoch, flags 0/1. `{{ID}}` becomes an auto-increment key;
+-- `{{CLUSTERED}}` stores a table in its primary key's order on SQLite
+-- (one SKU's levels at every location sit together).
 
 CREATE TABLE locations (
     id TEXT PRIMARY KEY,
@@ -48,7 +50,7 @@ CREATE TABLE stock_levels (
     last_seq BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (sku, location_id),
     CHECK (reserved <= on_hand)
-);
+) {{CLUSTERED}};
 
 -- The ledger: append-only; the sum of its deltas is the level.
 CREATE TABLE stock_movements (

@@ -123,7 +123,7 @@ pub async fn seed(
         catalogue.len()
     ));
 
-    let stock_rows = insert_stock(db, &locations, progress).await?;
+    let stock_rows = insert_stock(db, params.skus, &locations, progress).await?;
     progress.step(&format!(
         "stock: {stock_rows} stock levels with their opening ledger lines"
     ));
@@ -151,7 +151,9 @@ pub async fn seed(
     if db.backend == Backend::Sqlite {
         // Fold the bulk load into the main file: readers would otherwise
         // wade through a large write-ahead log.
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&db.pool).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&db.pool)
+            .await?;
     }
     progress.step(&format!("done in {:.1} s", started.elapsed().as_secs_f64()));
     Ok(SeedSummary { orders })
@@ -915,16 +917,27 @@ async fn insert_catalogue(db: &Db, catalogue: &[PlannedProduct]) -> AppResult<()
 // ---------------------------------------------------------------- stock
 
 /// Opening stock: computed in SQL from the SKU and location ordinals (fast
-/// at chain scale, same figures on both engines), one location at a time.
+/// at chain scale, same figures on both engines). Inserted SKU by SKU, so
+/// that one SKU's levels at every location sit together on disk: the
+/// stock lookup reads them all at once.
 async fn insert_stock(
     db: &Db,
+    sku_count: usize,
     locations: &[PlannedLocation],
     progress: &mut dyn Progress,
 ) -> AppResult<i64> {
     let at = now_ms();
     let mut total = 0;
-    let report_every = (locations.len() / 10).max(1);
-    for (i, location) in locations.iter().enumerate() {
+    // About fifty thousand rows per statement.
+    let per_chunk = (50_000 / locations.len().max(1)).max(1) as i64;
+    let sku_count = sku_count as i64;
+    let chunks = (sku_count + per_chunk - 1) / per_chunk;
+    let report_every = (chunks / 10).max(1);
+    for chunk in 0..chunks {
+        let (first, last) = (
+            chunk * per_chunk + 1,
+            ((chunk + 1) * per_chunk).min(sku_count),
+        );
         let mut tx = db.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO stock_levels (sku, location_id, on_hand, reserved, safety, last_delta, last_seq) \
@@ -935,25 +948,34 @@ async fn insert_stock(
                 0, \
                 CASE WHEN l.kind = 'warehouse' THEN 5 WHEN (s.ordinal + l.ordinal) % 5 = 0 THEN 1 ELSE 0 END, \
                 0, 0 \
-             FROM skus s CROSS JOIN locations l WHERE l.id = $1",
+             FROM skus s CROSS JOIN locations l WHERE s.ordinal BETWEEN $1 AND $2 \
+             ORDER BY s.sku, l.id",
         )
-        .bind(&location.id)
+        .bind(first)
+        .bind(last)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
             "INSERT INTO stock_movements (sku, location_id, kind, on_hand_delta, reserved_delta, on_hand_after, \
                  reserved_after, reason, reference, actor, device, created_at) \
-             SELECT sku, location_id, 'count', on_hand, 0, on_hand, 0, 'Opening stock', NULL, 'seed', 'seed', $2 \
-             FROM stock_levels WHERE location_id = $1 AND on_hand > 0 ORDER BY sku",
+             SELECT st.sku, st.location_id, 'count', st.on_hand, 0, st.on_hand, 0, 'Opening stock', NULL, \
+                 'seed', 'seed', $3 \
+             FROM stock_levels st JOIN skus s ON s.sku = st.sku \
+             WHERE s.ordinal BETWEEN $1 AND $2 AND st.on_hand > 0 \
+             ORDER BY st.sku, st.location_id",
         )
-        .bind(&location.id)
+        .bind(first)
+        .bind(last)
         .bind(at)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         total += inserted.rows_affected() as i64;
-        if (i + 1) % report_every == 0 || i + 1 == locations.len() {
-            progress.step(&format!("stock: {}/{} locations", i + 1, locations.len()));
+        if (chunk + 1) % report_every == 0 || chunk + 1 == chunks {
+            progress.step(&format!(
+                "stock: {last}/{sku_count} SKUs at {} locations",
+                locations.len()
+            ));
         }
     }
     Ok(total)

@@ -285,6 +285,29 @@ pub async fn next_event(rx: &mut tokio::sync::mpsc::UnboundedReceiver<SseEvent>)
         .expect("the stream stays open")
 }
 
+/// Waits (a second at most) for the event with this id, passing over
+/// earlier ones still in flight (the test's own setup, say).
+pub async fn event_with_id(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<SseEvent>,
+    id: i64,
+) -> SseEvent {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    loop {
+        let event = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("event {id} did not arrive within a second"))
+            .expect("the stream stays open");
+        if event.id == Some(id) {
+            return event;
+        }
+        assert!(
+            event.id.is_some_and(|seen| seen < id),
+            "event {:?} came instead of {id}",
+            event.id
+        );
+    }
+}
+
 /// Checks the ledger invariant: per stock level, the sum of the movements
 /// equals the figures, and nothing is negative.
 pub async fn assert_ledger_matches_levels(db: &Db) {
