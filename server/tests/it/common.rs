@@ -202,10 +202,7 @@ impl TestApp {
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
-        let response = request.send().await.expect("server function answers");
-        let status = response.status().as_u16();
-        let body = response.json().await.unwrap_or(serde_json::Value::Null);
-        (status, body)
+        status_and_json(request.send().await.expect("server function answers")).await
     }
 
     pub async fn api_get(&self, path: &str) -> (u16, serde_json::Value) {
@@ -216,11 +213,7 @@ impl TestApp {
             .send()
             .await
             .expect("API answers");
-        let status = response.status().as_u16();
-        (
-            status,
-            response.json().await.unwrap_or(serde_json::Value::Null),
-        )
+        status_and_json(response).await
     }
 
     pub async fn api_post(&self, body: serde_json::Value) -> (u16, serde_json::Value) {
@@ -232,11 +225,7 @@ impl TestApp {
             .send()
             .await
             .expect("API answers");
-        let status = response.status().as_u16();
-        (
-            status,
-            response.json().await.unwrap_or(serde_json::Value::Null),
-        )
+        status_and_json(response).await
     }
 
     /// Opens the live event stream; events arrive on the returned channel.
@@ -268,6 +257,15 @@ impl TestApp {
         }));
         rx
     }
+}
+
+/// The status and the JSON body (null when there is none).
+async fn status_and_json(response: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
 }
 
 #[derive(Debug, Clone)]

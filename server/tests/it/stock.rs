@@ -212,45 +212,16 @@ async fn transfers_move_both_sides_or_nothing(engine: Engine) {
 
     // Refusals leave both sides as they were.
     let lines = ledger_lines(&db).await;
+    let send = |to: &'static str, n: i64| {
+        let (db, bus, code) = (&db, &bus, &code);
+        async move { transfer(db, bus, code, &loc("PAR01"), &loc(to), q(n), &tester()).await }
+    };
+    assert!(matches!(send("LYO01", 3).await, Err(AppError::Conflict(_))));
     assert!(matches!(
-        transfer(
-            &db,
-            &bus,
-            &code,
-            &loc("PAR01"),
-            &loc("LYO01"),
-            q(3),
-            &tester()
-        )
-        .await,
-        Err(AppError::Conflict(_))
-    ));
-    assert!(matches!(
-        transfer(
-            &db,
-            &bus,
-            &code,
-            &loc("PAR01"),
-            &loc("NOWHERE1"),
-            q(1),
-            &tester()
-        )
-        .await,
+        send("NOWHERE1", 1).await,
         Err(AppError::NotFound(_))
     ));
-    assert!(matches!(
-        transfer(
-            &db,
-            &bus,
-            &code,
-            &loc("PAR01"),
-            &loc("PAR01"),
-            q(1),
-            &tester()
-        )
-        .await,
-        Err(AppError::Invalid(_))
-    ));
+    assert!(matches!(send("PAR01", 1).await, Err(AppError::Invalid(_))));
     assert_eq!(ledger_lines(&db).await, lines);
     assert_eq!(figures(&db, code.as_str(), "PAR01").await.0, 2);
     assert_eq!(
