@@ -113,7 +113,7 @@ pub fn ResultList(found: SearchResults, #[prop(into)] link_base: String) -> impl
         .map(|hit| view! { <ResultItem hit link_base=link_base.clone()/> })
         .collect_view();
     view! {
-        <p class="visually-hidden" role="status">{format!("{count} results")}</p>
+        <p class="visually-hidden" role="status">{format!("{count} result{}", if count == 1 { "" } else { "s" })}</p>
         <ul class="results" aria-label="Results">{items}</ul>
     }
     .into_any()
