@@ -216,17 +216,13 @@ pub async fn product_view(
     })
 }
 
-type StockRow = (
-    (String, String, String, String, String, i64),
-    (String, String, String, String, f64, f64),
-    (i64, i64, i64, i64),
-);
-
 /// A SKU's stock at every location. With a viewer, sorted for the shop
 /// floor: this shop, other shops nearest first, then warehouses.
 pub async fn sku_stock(db: &Db, sku: &Sku, viewer: Option<&LocationId>) -> AppResult<SkuStock> {
+    use sqlx::Row;
     // One query (the hottest read of the app): the SKU's description is
-    // repeated on each location's row rather than fetched apart.
+    // repeated on each location's row rather than fetched apart, and read
+    // from the first row only.
     let rows: Vec<sqlx::any::AnyRow> = sqlx::query(
         "SELECT s.ean, s.product_id, p.name, s.colour, s.size, s.price_cents, \
                 l.id, l.kind, l.name, l.city, l.latitude, l.longitude, \
@@ -239,62 +235,61 @@ pub async fn sku_stock(db: &Db, sku: &Sku, viewer: Option<&LocationId>) -> AppRe
     .bind(sku.as_str())
     .fetch_all(&db.pool)
     .await?;
-    let rows: Vec<StockRow> = rows
-        .iter()
-        .map(stock_row)
-        .collect::<Result<_, sqlx::Error>>()?;
-    let Some(((ean, product_id, product_name, colour, size, price_cents), _, _)) =
-        rows.first().cloned()
-    else {
+    let Some(first) = rows.first() else {
         return Err(AppError::NotFound(format!("No product has the SKU {sku}.")));
     };
-    let rows: Vec<LocationRow> = rows
+    let mut stock = SkuStock {
+        sku: sku.to_string(),
+        ean: first.try_get(0)?,
+        product_id: first.try_get(1)?,
+        product_name: first.try_get(2)?,
+        colour: first.try_get(3)?,
+        size: first.try_get(4)?,
+        price_cents: first.try_get(5)?,
+        locations: Vec::with_capacity(rows.len()),
+    };
+    // Each location with its coordinates, for the distances below.
+    let mut placed: Vec<(LocationStock, f64, f64)> = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let (on_hand, reserved, safety) = (row.try_get(12)?, row.try_get(13)?, row.try_get(14)?);
+        let kind: String = row.try_get(7)?;
+        let location = LocationStock {
+            location_id: row.try_get(6)?,
+            kind: location_kind(&kind),
+            name: row.try_get(8)?,
+            city: row.try_get(9)?,
+            distance_km: None,
+            on_hand,
+            reserved,
+            safety,
+            available: StockFigures {
+                on_hand,
+                reserved,
+                safety,
+            }
+            .available(),
+            last_seq: row.try_get(15)?,
+        };
+        placed.push((location, row.try_get(10)?, row.try_get(11)?));
+    }
+    let origin = viewer.and_then(|v| {
+        placed
+            .iter()
+            .find(|(l, _, _)| l.location_id == v.as_str())
+            .map(|(_, lat, lon)| (*lat, *lon))
+    });
+    stock.locations = placed
         .into_iter()
-        .map(
-            |(_, (id, kind, name, city, lat, lon), (on_hand, reserved, safety, last_seq))| {
-                (
-                    id, kind, name, city, lat, lon, on_hand, reserved, safety, last_seq,
-                )
-            },
-        )
-        .collect();
-    let origin = viewer.and_then(|v| rows.iter().find(|r| r.0 == v.as_str()).map(|r| (r.4, r.5)));
-    let mut locations: Vec<LocationStock> = rows
-        .into_iter()
-        .map(
-            |(id, kind, name, city, lat, lon, on_hand, reserved, safety, last_seq)| {
-                let is_viewer = viewer.is_some_and(|v| v.as_str() == id);
-                LocationStock {
-                    distance_km: match origin {
-                        Some((olat, olon)) if !is_viewer => {
-                            Some(geo::distance_km(olat, olon, lat, lon))
-                        }
-                        _ => None,
-                    },
-                    location_id: id,
-                    kind: if kind == "warehouse" {
-                        LocationKind::Warehouse
-                    } else {
-                        LocationKind::Store
-                    },
-                    name,
-                    city,
-                    on_hand,
-                    reserved,
-                    safety,
-                    available: StockFigures {
-                        on_hand,
-                        reserved,
-                        safety,
-                    }
-                    .available(),
-                    last_seq,
-                }
-            },
-        )
+        .map(|(mut location, lat, lon)| {
+            let is_viewer = viewer.is_some_and(|v| v.as_str() == location.location_id);
+            if let Some((olat, olon)) = origin.filter(|_| !is_viewer) {
+                location.distance_km = Some(geo::distance_km(olat, olon, lat, lon));
+            }
+            location
+        })
         .collect();
     if let Some(viewer) = viewer {
-        locations.sort_by(|a, b| {
+        stock.locations.sort_by(|a, b| {
             let rank = |l: &LocationStock| match (l.location_id == viewer.as_str(), l.kind) {
                 (true, _) => 0,
                 (false, LocationKind::Store) => 1,
@@ -310,46 +305,15 @@ pub async fn sku_stock(db: &Db, sku: &Sku, viewer: Option<&LocationId>) -> AppRe
                 .then(a.location_id.cmp(&b.location_id))
         });
     }
-    Ok(SkuStock {
-        sku: sku.to_string(),
-        ean,
-        product_id,
-        product_name,
-        colour,
-        size,
-        price_cents,
-        locations,
-    })
+    Ok(stock)
 }
 
-type LocationRow = (String, String, String, String, f64, f64, i64, i64, i64, i64);
-
-fn stock_row(row: &sqlx::any::AnyRow) -> Result<StockRow, sqlx::Error> {
-    use sqlx::Row;
-    Ok((
-        (
-            row.try_get(0)?,
-            row.try_get(1)?,
-            row.try_get(2)?,
-            row.try_get(3)?,
-            row.try_get(4)?,
-            row.try_get(5)?,
-        ),
-        (
-            row.try_get(6)?,
-            row.try_get(7)?,
-            row.try_get(8)?,
-            row.try_get(9)?,
-            row.try_get(10)?,
-            row.try_get(11)?,
-        ),
-        (
-            row.try_get(12)?,
-            row.try_get(13)?,
-            row.try_get(14)?,
-            row.try_get(15)?,
-        ),
-    ))
+fn location_kind(kind: &str) -> LocationKind {
+    if kind == "warehouse" {
+        LocationKind::Warehouse
+    } else {
+        LocationKind::Store
+    }
 }
 
 pub async fn product_stock(db: &Db, sku: &Sku, viewer: &LocationId) -> AppResult<ProductStock> {
@@ -454,11 +418,7 @@ pub async fn locations(db: &Db) -> AppResult<Vec<Location>> {
         .into_iter()
         .map(|(id, kind, name, city, latitude, longitude)| Location {
             id,
-            kind: if kind == "warehouse" {
-                LocationKind::Warehouse
-            } else {
-                LocationKind::Store
-            },
+            kind: location_kind(&kind),
             name,
             city,
             latitude,
