@@ -4,6 +4,7 @@
 #   scripts/pg.sh resume DIR  like start, but keeps the data of an earlier run
 #   scripts/pg.sh stop DIR    (stop --keep DIR leaves the data for resume)
 # PostgreSQL refuses to run as root, so as root it runs as the postgres user.
+# PG_SETTINGS adds server settings, e.g. PG_SETTINGS="-c shared_buffers=2GB".
 set -euo pipefail
 action=${1:?start, resume or stop}
 keep=false
@@ -25,7 +26,7 @@ case "$action" in
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     # Durability is not what these tests measure: skip the disk flushes.
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 ${PG_SETTINGS:-}" \
       start >/dev/null
     echo "postgres://postgres@127.0.0.1:${port}/postgres"
     ;;

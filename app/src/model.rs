@@ -21,6 +21,18 @@ pub enum LocationKind {
     Warehouse,
 }
 
+impl LocationKind {
+    /// From the code stored in `locations.kind`; the table's check allows
+    /// only `store` and `warehouse`.
+    pub fn from_code(code: &str) -> Self {
+        if code == "warehouse" {
+            Self::Warehouse
+        } else {
+            Self::Store
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Location {
     pub id: String,

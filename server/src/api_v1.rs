@@ -4,7 +4,7 @@
 use app::domain::stock::{Movement, MovementKind, StockEvent};
 use app::domain::{LocationId, Quantity, Sku};
 use app::error::AppError;
-use app::model::SkuStock;
+use app::model::{Location, LocationKind};
 use app::services::Actor;
 use app::services::auth::ApiClient;
 use app::services::{catalog, stock};
@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
+        .route("/locations", get(locations))
         .route("/stock/{sku}", get(stock_of_sku))
         .route("/stock/movements", post(post_movement))
         // Said explicitly: the app's server functions catch `/api/*` otherwise.
@@ -109,13 +110,72 @@ async fn openapi() -> impl IntoResponse {
     )
 }
 
+/// `GET /stock/{sku}`: figures by location id. Names and places of the
+/// locations are at `GET /locations`: a web shop polling stock does not need
+/// them with every answer (at 202 locations they were half of each body).
+#[derive(Serialize)]
+struct StockBody<'a> {
+    sku: &'a str,
+    ean: &'a str,
+    product_id: &'a str,
+    product_name: &'a str,
+    colour: &'a str,
+    size: &'a str,
+    price_cents: i64,
+    locations: Vec<LevelBody<'a>>,
+}
+
+#[derive(Serialize)]
+struct LevelBody<'a> {
+    location_id: &'a str,
+    kind: LocationKind,
+    on_hand: i64,
+    reserved: i64,
+    safety: i64,
+    available: i64,
+    last_seq: i64,
+}
+
 async fn stock_of_sku(
     _caller: ApiCaller,
     State(state): State<AppState>,
     Path(sku): Path<String>,
-) -> Result<Json<SkuStock>, ApiError> {
+) -> Result<Response, ApiError> {
     let sku = Sku::parse(&sku).map_err(AppError::Invalid)?;
-    Ok(Json(catalog::sku_stock(&state.db, &sku, None).await?))
+    let levels = catalog::sku_levels(&state.db, &sku).await?;
+    let body = StockBody {
+        sku: &levels.sku,
+        ean: &levels.ean,
+        product_id: &levels.product_id,
+        product_name: &levels.product_name,
+        colour: &levels.colour,
+        size: &levels.size,
+        price_cents: levels.price_cents,
+        locations: levels
+            .directory
+            .locations
+            .iter()
+            .zip(&levels.figures)
+            .map(|(place, &(figures, last_seq))| LevelBody {
+                location_id: &place.id,
+                kind: place.kind,
+                on_hand: figures.on_hand,
+                reserved: figures.reserved,
+                safety: figures.safety,
+                available: figures.available(),
+                last_seq,
+            })
+            .collect(),
+    };
+    Ok(Json(body).into_response())
+}
+
+/// `GET /locations`: every shop and warehouse.
+async fn locations(
+    _caller: ApiCaller,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<Location>>, ApiError> {
+    Ok(Json(catalog::locations(&state.db).await?))
 }
 
 /// A movement posted by another system.

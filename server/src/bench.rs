@@ -38,6 +38,9 @@ pub struct BenchArgs {
     /// Stock movements posted during the propagation test.
     #[arg(long, default_value_t = 100)]
     pub events: usize,
+    /// Database connections in the server's pool (as `serve` opens).
+    #[arg(long, default_value_t = 16)]
+    pub connections: u32,
     /// Runs per figure; the median is reported.
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
@@ -171,8 +174,7 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
         url,
         SocketAddr::from(([127, 0, 0, 1], 0)),
         "target/site",
-        // One connection per concurrent client: measured faster than 8.
-        32,
+        args.connections,
     )
     .await?;
     let addr = server.local_addr();

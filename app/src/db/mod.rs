@@ -1,11 +1,14 @@
 //! The database: one `AnyPool` serves SQLite and PostgreSQL with the same SQL.
 
+mod directory;
 mod migrate;
 
+pub use directory::{Directory, LocationDirectory};
 pub use migrate::migrate;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Which engine is behind the pool: a few things differ (live events travel
@@ -20,6 +23,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Shared by every clone of the handle, like the pool.
+    locations: Arc<LocationDirectory>,
 }
 
 impl Backend {
@@ -73,7 +78,21 @@ impl Db {
             Backend::Postgres => options,
         };
         let pool = options.connect(&url).await?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            locations: Arc::default(),
+        })
+    }
+
+    /// Every location, from memory when recently read.
+    pub async fn locations(&self) -> Result<Arc<Directory>, sqlx::Error> {
+        self.locations.get(&self.pool).await
+    }
+
+    /// Every location, read again from the database.
+    pub async fn reload_locations(&self) -> Result<Arc<Directory>, sqlx::Error> {
+        self.locations.reload(&self.pool).await
     }
 
     /// Cheap round trip for readiness probes.

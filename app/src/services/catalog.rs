@@ -1,12 +1,13 @@
 //! Reading the catalogue and stock: search, product, SKU across locations,
 //! movement history.
 
-use crate::db::Db;
+use crate::db::{Db, Directory};
 use crate::domain::search::{SearchQuery, like_pattern};
 use crate::domain::stock::MovementKind;
 use crate::domain::{LocationId, Sku, StockFigures, geo};
 use crate::error::{AppError, AppResult};
 use crate::model::*;
+use std::sync::Arc;
 
 /// Most results one search returns: a tablet screen's worth.
 pub const SEARCH_LIMIT: i64 = 25;
@@ -216,80 +217,96 @@ pub async fn product_view(
     })
 }
 
+/// A SKU's description and its figures at every location, as read: the
+/// figures follow the order of `directory.locations`. The API serialises it
+/// as it is; screens want [`sku_stock`].
+pub struct SkuLevels {
+    pub sku: String,
+    pub ean: String,
+    pub product_id: String,
+    pub product_name: String,
+    pub colour: String,
+    pub size: String,
+    pub price_cents: i64,
+    pub directory: Arc<Directory>,
+    /// Figures and the ledger sequence of their last change, per location.
+    pub figures: Vec<(StockFigures, i64)>,
+}
+
+pub async fn sku_levels(db: &Db, sku: &Sku) -> AppResult<SkuLevels> {
+    // The hottest read of the app, in one round trip and one row: the SKU's
+    // description and its figures at every location folded into one text
+    // (`LOC,on_hand,reserved,safety,last_seq;...`). At 202 locations, one
+    // row per location cost several times the query itself in per-row
+    // decoding. Names and places come from the in-memory directory.
+    type Row = (String, String, String, String, String, i64, Option<String>);
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT s.ean, s.product_id, p.name, s.colour, s.size, s.price_cents, \
+                (SELECT string_agg(concat_ws(',', st.location_id, st.on_hand, st.reserved, \
+                                             st.safety, st.last_seq), ';') \
+                 FROM stock_levels st WHERE st.sku = s.sku) \
+         FROM skus s JOIN products p ON p.id = s.product_id WHERE s.sku = $1",
+    )
+    .bind(sku.as_str())
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((ean, product_id, product_name, colour, size, price_cents, folded)) = row else {
+        return Err(AppError::NotFound(format!("No product has the SKU {sku}.")));
+    };
+    let found = parse_figures(folded.as_deref().unwrap_or_default())?;
+    let mut directory = db.locations().await?;
+    if found.iter().any(|(id, _)| directory.position(id).is_none()) {
+        directory = db.reload_locations().await?;
+    }
+    // Locations without a stock row hold nothing of this SKU.
+    let mut figures = vec![Default::default(); directory.locations.len()];
+    for (id, at) in found {
+        if let Some(position) = directory.position(id) {
+            figures[position] = at;
+        }
+    }
+    Ok(SkuLevels {
+        sku: sku.to_string(),
+        ean,
+        product_id,
+        product_name,
+        colour,
+        size,
+        price_cents,
+        directory,
+        figures,
+    })
+}
+
 /// A SKU's stock at every location. With a viewer, sorted for the shop
 /// floor: this shop, other shops nearest first, then warehouses.
 pub async fn sku_stock(db: &Db, sku: &Sku, viewer: Option<&LocationId>) -> AppResult<SkuStock> {
-    use sqlx::Row;
-    // One query (the hottest read of the app): the SKU's description is
-    // repeated on each location's row rather than fetched apart, and read
-    // from the first row only.
-    let rows: Vec<sqlx::any::AnyRow> = sqlx::query(
-        "SELECT s.ean, s.product_id, p.name, s.colour, s.size, s.price_cents, \
-                l.id, l.kind, l.name, l.city, l.latitude, l.longitude, \
-                COALESCE(st.on_hand, 0), COALESCE(st.reserved, 0), COALESCE(st.safety, 0), COALESCE(st.last_seq, 0) \
-         FROM skus s JOIN products p ON p.id = s.product_id \
-         CROSS JOIN locations l \
-         LEFT JOIN stock_levels st ON st.sku = s.sku AND st.location_id = l.id \
-         WHERE s.sku = $1 ORDER BY l.ordinal",
-    )
-    .bind(sku.as_str())
-    .fetch_all(&db.pool)
-    .await?;
-    let Some(first) = rows.first() else {
-        return Err(AppError::NotFound(format!("No product has the SKU {sku}.")));
-    };
-    let mut stock = SkuStock {
-        sku: sku.to_string(),
-        ean: first.try_get(0)?,
-        product_id: first.try_get(1)?,
-        product_name: first.try_get(2)?,
-        colour: first.try_get(3)?,
-        size: first.try_get(4)?,
-        price_cents: first.try_get(5)?,
-        locations: Vec::with_capacity(rows.len()),
-    };
-    // Each location with its coordinates, for the distances below.
-    let mut placed: Vec<(LocationStock, f64, f64)> = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let (on_hand, reserved, safety) = (row.try_get(12)?, row.try_get(13)?, row.try_get(14)?);
-        let kind: String = row.try_get(7)?;
-        let location = LocationStock {
-            location_id: row.try_get(6)?,
-            kind: location_kind(&kind),
-            name: row.try_get(8)?,
-            city: row.try_get(9)?,
-            distance_km: None,
-            on_hand,
-            reserved,
-            safety,
-            available: StockFigures {
-                on_hand,
-                reserved,
-                safety,
-            }
-            .available(),
-            last_seq: row.try_get(15)?,
-        };
-        placed.push((location, row.try_get(10)?, row.try_get(11)?));
-    }
-    let origin = viewer.and_then(|v| {
-        placed
-            .iter()
-            .find(|(l, _, _)| l.location_id == v.as_str())
-            .map(|(_, lat, lon)| (*lat, *lon))
-    });
-    stock.locations = placed
-        .into_iter()
-        .map(|(mut location, lat, lon)| {
-            let is_viewer = viewer.is_some_and(|v| v.as_str() == location.location_id);
-            if let Some((olat, olon)) = origin.filter(|_| !is_viewer) {
-                location.distance_km = Some(geo::distance_km(olat, olon, lat, lon));
-            }
-            location
+    let levels = sku_levels(db, sku).await?;
+    let directory = &levels.directory;
+    let origin = viewer
+        .and_then(|v| directory.position(v.as_str()))
+        .map(|i| &directory.locations[i]);
+    let mut locations: Vec<LocationStock> = directory
+        .locations
+        .iter()
+        .zip(&levels.figures)
+        .map(|(place, &(figures, last_seq))| LocationStock {
+            location_id: place.id.clone(),
+            kind: place.kind,
+            name: place.name.clone(),
+            city: place.city.clone(),
+            distance_km: origin.filter(|o| o.id != place.id).map(|o| {
+                geo::distance_km(o.latitude, o.longitude, place.latitude, place.longitude)
+            }),
+            on_hand: figures.on_hand,
+            reserved: figures.reserved,
+            safety: figures.safety,
+            available: figures.available(),
+            last_seq,
         })
         .collect();
     if let Some(viewer) = viewer {
-        stock.locations.sort_by(|a, b| {
+        locations.sort_by(|a, b| {
             let rank = |l: &LocationStock| match (l.location_id == viewer.as_str(), l.kind) {
                 (true, _) => 0,
                 (false, LocationKind::Store) => 1,
@@ -305,15 +322,40 @@ pub async fn sku_stock(db: &Db, sku: &Sku, viewer: Option<&LocationId>) -> AppRe
                 .then(a.location_id.cmp(&b.location_id))
         });
     }
-    Ok(stock)
+    Ok(SkuStock {
+        sku: levels.sku,
+        ean: levels.ean,
+        product_id: levels.product_id,
+        product_name: levels.product_name,
+        colour: levels.colour,
+        size: levels.size,
+        price_cents: levels.price_cents,
+        locations,
+    })
 }
 
-fn location_kind(kind: &str) -> LocationKind {
-    if kind == "warehouse" {
-        LocationKind::Warehouse
-    } else {
-        LocationKind::Store
-    }
+/// Reads `LOC,on_hand,reserved,safety,last_seq;...` as `sku_stock` asks the
+/// database to write it. Location codes hold neither `,` nor `;`.
+fn parse_figures(text: &str) -> AppResult<Vec<(&str, (StockFigures, i64))>> {
+    text.split(';')
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let mut fields = entry.split(',');
+            let id = fields.next().unwrap_or_default();
+            let mut number = || -> AppResult<i64> {
+                fields.next().and_then(|f| f.parse().ok()).ok_or_else(|| {
+                    tracing::error!(entry, "unreadable stock figures from the database");
+                    AppError::Internal
+                })
+            };
+            let figures = StockFigures {
+                on_hand: number()?,
+                reserved: number()?,
+                safety: number()?,
+            };
+            Ok((id, (figures, number()?)))
+        })
+        .collect()
 }
 
 pub async fn product_stock(db: &Db, sku: &Sku, viewer: &LocationId) -> AppResult<ProductStock> {
@@ -409,20 +451,40 @@ pub async fn movement_history(
 }
 
 pub async fn locations(db: &Db) -> AppResult<Vec<Location>> {
-    let rows: Vec<(String, String, String, String, f64, f64)> = sqlx::query_as(
-        "SELECT id, kind, name, city, latitude, longitude FROM locations ORDER BY ordinal",
-    )
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, kind, name, city, latitude, longitude)| Location {
-            id,
-            kind: location_kind(&kind),
-            name,
-            city,
-            latitude,
-            longitude,
-        })
-        .collect())
+    Ok(db.locations().await?.locations.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folded_figures_are_read_back() {
+        let read = parse_figures("PAR01,4,1,1,17;WH01,120,0,0,9").expect("readable");
+        assert_eq!(read.len(), 2);
+        assert_eq!(read[0].0, "PAR01");
+        assert_eq!(read[0].1.0.available(), 2);
+        assert_eq!(
+            read[1].1,
+            (
+                StockFigures {
+                    on_hand: 120,
+                    reserved: 0,
+                    safety: 0
+                },
+                9
+            )
+        );
+        assert!(parse_figures("").expect("no rows").is_empty());
+    }
+
+    #[test]
+    fn garbled_figures_are_an_internal_error_not_zeros() {
+        for garbled in ["PAR01,4,1", "PAR01,4,x,1,2", "PAR01"] {
+            assert!(
+                matches!(parse_figures(garbled), Err(AppError::Internal)),
+                "{garbled}"
+            );
+        }
+    }
 }

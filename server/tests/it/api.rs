@@ -61,6 +61,33 @@ async fn stock_is_read_across_locations(engine: Engine) {
         (paris["on_hand"].as_i64(), paris["available"].as_i64()),
         (Some(4), Some(3))
     );
+    // The answer is what the published description says, field for field.
+    let (_, spec) = app.api_get("/api/v1/openapi.json").await;
+    let item = &spec["components"]["schemas"]["SkuStock"]["properties"]["locations"]["items"];
+    let mut documented: Vec<&str> = item["required"]
+        .as_array()
+        .expect("required fields")
+        .iter()
+        .filter_map(|f| f.as_str())
+        .collect();
+    let mut served: Vec<&str> = paris
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    documented.sort_unstable();
+    served.sort_unstable();
+    assert_eq!(served, documented);
+
+    // Names and places are listed apart, for every location of the answer.
+    let (status, places) = app.api_get("/api/v1/locations").await;
+    assert_eq!(status, 200);
+    let places = places.as_array().expect("a list");
+    assert_eq!(places.len(), locations.len());
+    let paris_place = places.iter().find(|p| p["id"] == "PAR01").expect("Paris");
+    assert_eq!(paris_place["kind"], "store");
+    assert!(paris_place["name"].as_str().is_some_and(|n| !n.is_empty()));
 
     let (status, body) = app.api_get("/api/v1/stock/NOPE-000").await;
     assert_eq!(
@@ -71,6 +98,46 @@ async fn stock_is_read_across_locations(engine: Engine) {
     assert_eq!(status, 422);
 }
 both_databases!(read_stock, super::stock_is_read_across_locations);
+
+/// Locations live in a directory the server keeps in memory: one opened
+/// while it runs shows in the next lookup that finds stock there.
+async fn a_new_location_shows_at_once(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let app = TestApp::start(&test_db).await;
+    let code = prepared_sku(&app.db, &app.events, 4, 1).await;
+    let path = format!("/api/v1/stock/{code}");
+    assert_eq!(
+        app.api_get(&path).await.1["locations"]
+            .as_array()
+            .map(Vec::len),
+        Some(5)
+    );
+    sqlx::query(
+        "INSERT INTO locations (id, ordinal, kind, name, city, latitude, longitude) \
+         VALUES ('NAN01', 900, 'store', 'Nantes Commerce', 'Nantes', 47.2133, -1.5597)",
+    )
+    .execute(&app.db.pool)
+    .await
+    .expect("a new shop");
+    sqlx::query("INSERT INTO stock_levels (sku, location_id, on_hand) VALUES ($1, 'NAN01', 6)")
+        .bind(code.as_str())
+        .execute(&app.db.pool)
+        .await
+        .expect("its stock");
+    let (_, body) = app.api_get(&path).await;
+    let nantes = body["locations"]
+        .as_array()
+        .and_then(|all| all.iter().find(|l| l["location_id"] == "NAN01"))
+        .expect("Nantes listed");
+    assert_eq!(nantes["available"].as_i64(), Some(6));
+    let (_, places) = app.api_get("/api/v1/locations").await;
+    assert!(
+        places
+            .as_array()
+            .is_some_and(|all| all.iter().any(|p| p["city"] == "Nantes"))
+    );
+}
+both_databases!(new_location, super::a_new_location_shows_at_once);
 
 async fn bad_movements_get_a_clear_4xx_and_write_nothing(engine: Engine) {
     let test_db = TestDb::new(engine).await;
@@ -205,7 +272,7 @@ async fn operators_have_probes_and_a_description(engine: Engine) {
     let (status, spec) = app.api_get("/api/v1/openapi.json").await;
     assert_eq!(status, 200);
     assert_eq!(spec["openapi"], "3.1.0");
-    for path in ["/stock/{sku}", "/stock/movements"] {
+    for path in ["/stock/{sku}", "/stock/movements", "/locations"] {
         assert!(spec["paths"][path].is_object(), "{path} documented");
     }
     let (status, body) = app.api_get("/api/v1/nothing-here").await;
