@@ -6,11 +6,18 @@
 use super::{Backend, Db};
 use sqlx::Executor;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "domain",
-    include_str!("../../migrations/0001_domain.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "domain",
+        include_str!("../../migrations/0001_domain.sql"),
+    ),
+    (
+        2,
+        "search_prefixes",
+        include_str!("../../migrations/0002_search_prefixes.sql"),
+    ),
+];
 
 fn render(sql: &str, backend: Backend) -> String {
     let id = match backend {
@@ -37,8 +44,8 @@ fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|statement| !statement.trim().is_empty())
 }
 
-/// Applies the migrations not yet applied, each in its own transaction.
-/// Returns how many were applied.
+/// Applies the migrations not yet applied, each in its own transaction,
+/// then fills derived tables. Returns how many migrations were applied.
 pub async fn migrate(db: &Db) -> Result<usize, sqlx::Error> {
     db.pool
         .execute(
@@ -70,6 +77,16 @@ pub async fn migrate(db: &Db) -> Result<usize, sqlx::Error> {
         tx.commit().await?;
         tracing::info!(version, name, "migration applied");
         applied += 1;
+    }
+    // Derived data the SQL above cannot compute portably.
+    let mut conn = db.pool.acquire().await?;
+    let indexed = super::index_unindexed_products(&mut conn).await?;
+    if indexed > 0 {
+        // Fresh statistics, or the planners guess the new rows' spread.
+        sqlx::query("ANALYZE product_prefixes")
+            .execute(&mut *conn)
+            .await?;
+        tracing::info!(indexed, "products added to the search index");
     }
     Ok(applied)
 }

@@ -1,6 +1,7 @@
 //! Turning what was typed or scanned into a search.
 
 use super::{Ean13, Sku};
+use std::collections::BTreeSet;
 
 /// What the search box received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +19,11 @@ pub enum SearchQuery {
 }
 
 /// At most this many words are matched; more add nothing on a shop floor.
-pub const MAX_WORDS: usize = 3;
+pub const MAX_WORDS: usize = 4;
+
+/// Words are indexed under their first one to this many characters. A longer
+/// word typed is looked up by its first ones, then checked whole.
+pub const PREFIX_CHARS: usize = 8;
 
 impl SearchQuery {
     pub fn parse(raw: &str) -> Self {
@@ -30,12 +35,12 @@ impl SearchQuery {
             return Self::Ean(ean);
         }
         let folded = fold(trimmed);
-        let words: Vec<String> = folded
-            .split(|c: char| c.is_whitespace() || c == ',')
-            .filter(|w| !w.is_empty())
-            .take(MAX_WORDS)
-            .map(str::to_string)
-            .collect();
+        let mut words: Vec<String> = Vec::new();
+        for word in words_of(&folded) {
+            if words.len() < MAX_WORDS && !words.iter().any(|w| w == word) {
+                words.push(word.to_string());
+            }
+        }
         if words.is_empty() {
             return Self::Empty;
         }
@@ -58,6 +63,34 @@ pub fn fold(text: &str) -> String {
             'ÿ' => 'y',
             'ñ' => 'n',
             other => other,
+        })
+        .collect()
+}
+
+/// The words of folded text: its runs of letters and digits ("pret-a-porter"
+/// is three words), the same for what is indexed and what is typed.
+pub fn words_of(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// What a typed word is looked up by: its first `PREFIX_CHARS` characters.
+pub fn prefix_key(word: &str) -> &str {
+    match word.char_indices().nth(PREFIX_CHARS) {
+        Some((end, _)) => &word[..end],
+        None => word,
+    }
+}
+
+/// Every key under which folded text is found: each word's first one to
+/// `PREFIX_CHARS` characters.
+pub fn indexed_prefixes(folded: &str) -> BTreeSet<&str> {
+    words_of(folded)
+        .flat_map(|word| {
+            word.char_indices()
+                .take(PREFIX_CHARS)
+                .map(move |(at, c)| &word[..at + c.len_utf8()])
         })
         .collect()
 }
@@ -102,7 +135,31 @@ mod tests {
         else {
             panic!("expected text")
         };
-        assert_eq!(words, vec!["robe", "ecru", "lin"]);
+        assert_eq!(words, vec!["robe", "ecru", "lin", "coton"]);
+    }
+
+    #[test]
+    fn typed_words_split_like_indexed_ones() {
+        let SearchQuery::Text { words, .. } = SearchQuery::parse("T-shirt prêt-à-porter t")
+        else {
+            panic!("expected text")
+        };
+        assert_eq!(words, vec!["t", "shirt", "pret", "a"]);
+    }
+
+    #[test]
+    fn each_word_is_indexed_under_its_first_letters() {
+        let keys = indexed_prefixes("robe ecru rob-0001 boutonnee");
+        for key in [
+            "r", "ro", "rob", "robe", "e", "ecru", "0", "0001", "boutonne",
+        ] {
+            assert!(keys.contains(key), "{key}");
+        }
+        assert!(!keys.contains("boutonnee"), "longer than PREFIX_CHARS");
+        assert!(!keys.contains("obe"), "words are found by their start");
+        assert_eq!(prefix_key("boutonnee"), "boutonne");
+        assert_eq!(prefix_key("écru"), "écru");
+        assert_eq!(prefix_key("ééééééééé").chars().count(), PREFIX_CHARS);
     }
 
     #[test]

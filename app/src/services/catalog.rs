@@ -2,7 +2,7 @@
 //! movement history.
 
 use crate::db::{Db, Directory};
-use crate::domain::search::{SearchQuery, like_pattern};
+use crate::domain::search::{SearchQuery, like_pattern, prefix_key};
 use crate::domain::stock::MovementKind;
 use crate::domain::{LocationId, Sku, StockFigures, geo};
 use crate::error::{AppError, AppResult};
@@ -112,33 +112,56 @@ async fn product_hits(
     viewer: &LocationId,
     limit: i64,
 ) -> AppResult<Vec<SearchHit>> {
-    let pattern = |i: usize| {
-        words
-            .get(i)
-            .map(|w| like_pattern(w))
-            .unwrap_or_else(|| "%".to_string())
-    };
-    let rows: Vec<ProductHitRow> = sqlx::query_as(
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Products having every typed word as the start of one of theirs, found
+    // through the prefix index; a word longer than the index's keys is then
+    // checked whole in the product's text.
+    let mut filter = String::new();
+    let mut long_words = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let key = i + 3;
+        filter.push_str(&if i == 0 {
+            format!("w.prefix = ${key}")
+        } else {
+            format!(" AND p.id IN (SELECT product_id FROM product_prefixes WHERE prefix = ${key})")
+        });
+        if prefix_key(word) != word {
+            long_words.push(like_pattern(word));
+        }
+    }
+    for i in 0..long_words.len() {
+        filter.push_str(&format!(
+            " AND p.search_text LIKE ${} ESCAPE '\\'",
+            words.len() + 3 + i
+        ));
+    }
+    // Built from placeholders only: every value is bound below.
+    let sql = format!(
         "SELECT p.id, p.name, p.category, \
-                (SELECT f.sku FROM skus f WHERE f.product_id = p.id ORDER BY f.ordinal LIMIT 1), MIN(s.price_cents), MAX(s.price_cents), COUNT(s.sku), \
+                (SELECT f.sku FROM skus f WHERE f.product_id = p.id ORDER BY f.ordinal LIMIT 1), \
+                MIN(s.price_cents), MAX(s.price_cents), COUNT(s.sku), \
                 CAST(COALESCE(SUM(CASE WHEN st.on_hand - st.reserved - st.safety > 0 \
                                        THEN st.on_hand - st.reserved - st.safety ELSE 0 END), 0) AS BIGINT) \
-         FROM (SELECT id, name, category FROM products \
-               WHERE search_text LIKE $1 ESCAPE '\\' AND search_text LIKE $2 ESCAPE '\\' \
-                 AND search_text LIKE $3 ESCAPE '\\' \
-               ORDER BY name, id LIMIT $5) p \
+         FROM (SELECT p.id, p.name, p.category \
+               FROM product_prefixes w JOIN products p ON p.id = w.product_id \
+               WHERE {filter} ORDER BY p.name, p.id LIMIT $2) p \
          JOIN skus s ON s.product_id = p.id \
-         LEFT JOIN stock_levels st ON st.sku = s.sku AND st.location_id = $4 \
+         LEFT JOIN stock_levels st ON st.sku = s.sku AND st.location_id = $1 \
          GROUP BY p.id, p.name, p.category \
-         ORDER BY p.name, p.id",
-    )
-    .bind(pattern(0))
-    .bind(pattern(1))
-    .bind(pattern(2))
-    .bind(viewer.as_str())
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
+         ORDER BY p.name, p.id"
+    );
+    let mut query = sqlx::query_as::<_, ProductHitRow>(sqlx::AssertSqlSafe(sql))
+        .bind(viewer.as_str())
+        .bind(limit);
+    for word in words {
+        query = query.bind(prefix_key(word).to_string());
+    }
+    for pattern in long_words {
+        query = query.bind(pattern);
+    }
+    let rows: Vec<ProductHitRow> = query.fetch_all(&db.pool).await?;
     Ok(rows
         .into_iter()
         .map(

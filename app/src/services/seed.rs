@@ -4,6 +4,7 @@
 use super::Actor;
 use super::auth::{create_api_key, hash_password};
 use super::stock::{MovementRequest, apply_movement};
+use crate::db::batch::{Batch, V};
 use crate::db::{Backend, Db, now_ms};
 use crate::domain::order::{Fulfilment, OrderEvent, OrderStatus};
 use crate::domain::search::fold;
@@ -910,6 +911,7 @@ async fn insert_catalogue(db: &Db, catalogue: &[PlannedProduct]) -> AppResult<()
         }
     }
     skus.flush(&mut tx).await?;
+    crate::db::index_unindexed_products(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1628,85 +1630,6 @@ async fn reset_identity_sequences(db: &Db) -> AppResult<()> {
             .await?;
     }
     Ok(())
-}
-
-// ---------------------------------------------------------------- batches
-
-/// A value for a batched insert.
-enum V {
-    I(i64),
-    F(f64),
-    T(String),
-    /// A NULL text: PostgreSQL wants NULLs of the column's type.
-    Null,
-    NullInt,
-}
-
-/// Collects rows and inserts them many at a time: one statement per few
-/// hundred rows instead of one per row.
-struct Batch {
-    table: &'static str,
-    columns: &'static [&'static str],
-    rows: Vec<Vec<V>>,
-}
-
-/// Bound parameters per statement: under SQLite's limit of 32,766.
-const MAX_PARAMS: usize = 30_000;
-
-impl Batch {
-    fn new(table: &'static str, columns: &'static [&'static str]) -> Self {
-        Self {
-            table,
-            columns,
-            rows: Vec::new(),
-        }
-    }
-
-    fn push(&mut self, values: Vec<V>) {
-        debug_assert_eq!(values.len(), self.columns.len(), "{}", self.table);
-        self.rows.push(values);
-    }
-
-    /// Inserts the rows collected so far, many per statement.
-    async fn flush(&mut self, conn: &mut AnyConnection) -> AppResult<()> {
-        let width = self.columns.len();
-        let per_statement = (MAX_PARAMS / width).min(500);
-        while !self.rows.is_empty() {
-            let take = self.rows.len().min(per_statement);
-            let chunk: Vec<Vec<V>> = self.rows.drain(..take).collect();
-            let mut sql = format!(
-                "INSERT INTO {} ({}) VALUES ",
-                self.table,
-                self.columns.join(", ")
-            );
-            for r in 0..chunk.len() {
-                if r > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('(');
-                for c in 0..width {
-                    if c > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push_str(&format!("${}", r * width + c + 1));
-                }
-                sql.push(')');
-            }
-            // Table and column names are our constants; values are bound.
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for value in chunk.into_iter().flatten() {
-                query = match value {
-                    V::I(i) => query.bind(i),
-                    V::F(f) => query.bind(f),
-                    V::T(t) => query.bind(t),
-                    V::Null => query.bind(Option::<String>::None),
-                    V::NullInt => query.bind(Option::<i64>::None),
-                };
-            }
-            query.execute(&mut *conn).await?;
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]
