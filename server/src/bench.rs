@@ -38,8 +38,8 @@ pub struct BenchArgs {
     /// Stock movements posted during the propagation test.
     #[arg(long, default_value_t = 100)]
     pub events: usize,
-    /// Database connections in the server's pool (as `serve` opens).
-    #[arg(long, default_value_t = 16)]
+    /// Database connections in the server's pool (by default as `serve`).
+    #[arg(long, default_value_t = crate::cli::default_pool_size())]
     pub connections: u32,
     /// Runs per figure; the median is reported.
     #[arg(long, default_value_t = 3)]

@@ -48,8 +48,8 @@ pub struct ServeArgs {
     /// Seed the demo chain first if the database is empty.
     #[arg(long)]
     pub seed_if_empty: bool,
-    /// Database connections kept open.
-    #[arg(long, default_value_t = 16)]
+    /// Database connections kept open (default: four per CPU core).
+    #[arg(long, default_value_t = default_pool_size())]
     pub pool_size: u32,
 }
 
@@ -59,7 +59,7 @@ impl Default for ServeArgs {
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             site_root: "target/site".into(),
             seed_if_empty: false,
-            pool_size: 16,
+            pool_size: default_pool_size(),
         }
     }
 }
@@ -153,6 +153,15 @@ pub async fn seed_database(db: &Db, params: &SeedParams, if_empty: bool) -> Resu
         .await
         .map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// Four connections per core: enough to keep the cores busy while some
+/// queries wait on the disk or the network. More only queue in the
+/// database: measured on 2 cores, 8 connections served stock lookups faster
+/// and with a shorter tail than 16 or 32, on both engines.
+pub fn default_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    (4 * cores).clamp(4, 64) as u32
 }
 
 async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {

@@ -17,7 +17,29 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "search_prefixes",
         include_str!("../../migrations/0002_search_prefixes.sql"),
     ),
+    (3, "stock_by_location", STOCK_INDEXES),
 ];
+
+/// Secondary indexes of `stock_levels`: a bulk load builds them once at the
+/// end rather than entry by entry (at chain scale, in random order).
+const STOCK_INDEXES: &str = include_str!("../../migrations/0003_stock_by_location.sql");
+
+/// Drops the secondary stock indexes before a bulk load of stock levels.
+pub async fn drop_stock_indexes(db: &Db) -> Result<(), sqlx::Error> {
+    db.pool
+        .execute("DROP INDEX IF EXISTS stock_by_location")
+        .await?;
+    Ok(())
+}
+
+/// Builds the secondary stock indexes that are missing (after a bulk load,
+/// or one that failed half way).
+pub async fn build_stock_indexes(db: &Db) -> Result<(), sqlx::Error> {
+    for statement in statements(&render(STOCK_INDEXES, db.backend)) {
+        db.pool.execute(sqlx::AssertSqlSafe(statement)).await?;
+    }
+    Ok(())
+}
 
 fn render(sql: &str, backend: Backend) -> String {
     let id = match backend {
@@ -78,6 +100,7 @@ pub async fn migrate(db: &Db) -> Result<usize, sqlx::Error> {
         tracing::info!(version, name, "migration applied");
         applied += 1;
     }
+    build_stock_indexes(db).await?;
     // Derived data the SQL above cannot compute portably.
     let mut conn = db.pool.acquire().await?;
     let indexed = super::index_unindexed_products(&mut conn).await?;

@@ -6,7 +6,7 @@ mod migrate;
 mod search_index;
 
 pub use directory::{Directory, LocationDirectory};
-pub use migrate::migrate;
+pub use migrate::{build_stock_indexes, drop_stock_indexes, migrate};
 pub use search_index::index_unindexed_products;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
