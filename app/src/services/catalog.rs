@@ -42,7 +42,15 @@ pub async fn search(db: &Db, raw: &str, viewer: &LocationId) -> AppResult<Search
             let remaining = SEARCH_LIMIT - results.hits.len() as i64;
             if remaining > 0 {
                 let products = product_hits(db, &words, viewer, remaining).await?;
-                results.hits.extend(products);
+                // A product whose SKUs are listed already is not listed again
+                // ("ROB-0001-MAR" also reads as the words of ROB-0001).
+                let listed: Vec<String> =
+                    results.hits.iter().map(|h| h.product_id.clone()).collect();
+                results.hits.extend(
+                    products
+                        .into_iter()
+                        .filter(|p| !listed.contains(&p.product_id)),
+                );
             }
         }
     }

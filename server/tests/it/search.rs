@@ -76,6 +76,29 @@ async fn words_are_found_by_their_start(engine: Engine) {
 }
 both_databases!(by_word_start, super::words_are_found_by_their_start);
 
+/// The start of a SKU code lists those SKUs, and not their product again.
+async fn a_code_prefix_lists_skus_once(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    let first: String = sqlx::query_scalar("SELECT sku FROM skus ORDER BY ordinal LIMIT 1")
+        .fetch_one(&db.pool)
+        .await
+        .expect("a SKU");
+    let (prefix, _) = first.rsplit_once('-').expect("a code with a size");
+    let found = hits(&db, prefix).await;
+    assert!(found.iter().any(|h| h.sku == first), "{found:?}");
+    let of_prefix = found.iter().filter(|h| h.sku.starts_with(prefix));
+    assert!(of_prefix.clone().all(|h| h.variant.is_some()), "SKU lines");
+    let product = &found[0].product_id;
+    assert!(
+        !found
+            .iter()
+            .any(|h| h.product_id == *product && h.variant.is_none()),
+        "the product is not listed again: {found:?}"
+    );
+}
+both_databases!(code_prefix, super::a_code_prefix_lists_skus_once);
+
 /// A product written after the index was built is found once indexed, as
 /// an import does it.
 async fn a_new_product_is_found_once_indexed(engine: Engine) {
