@@ -95,6 +95,7 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
             .unwrap_or(1),
         args.runs
     );
+    print_cpu_capacity("before");
     for scale in scales {
         let mut targets = vec![(
             "sqlite",
@@ -111,7 +112,34 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
             bench_one(&args, scale, &url).await?;
         }
     }
+    print_cpu_capacity("after");
     Ok(())
+}
+
+/// Prints how many cores' worth of CPU the machine gives at this moment. On
+/// a shared host the same build measured up to twice as slow while the
+/// neighbours were busy; this says which case a set of figures comes from.
+fn print_cpu_capacity(when: &str) {
+    fn spin() -> f64 {
+        let started = Instant::now();
+        let mut x: u64 = 1;
+        for i in 0..100_000_000u64 {
+            x = std::hint::black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(i));
+        }
+        std::hint::black_box(x);
+        started.elapsed().as_secs_f64()
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let alone = spin();
+    let threads: Vec<_> = (0..cores).map(|_| std::thread::spawn(spin)).collect();
+    let together = threads
+        .into_iter()
+        .map(|t| t.join().unwrap_or(f64::NAN))
+        .fold(0.0, f64::max);
+    println!(
+        "CPU available {when} the runs: {:.2} of {cores} cores (the same work on every core at once, against one core alone)",
+        cores as f64 * alone / together
+    );
 }
 
 /// Creates the database on the PostgreSQL server if it does not exist.
