@@ -23,6 +23,9 @@ pub struct BenchArgs {
     /// A PostgreSQL server to measure too (databases are created on it).
     #[arg(long, env = "BENCH_PG_URL")]
     pub pg_url: Option<String>,
+    /// Which engines to measure: PostgreSQL needs --pg-url.
+    #[arg(long, value_enum, default_value = "both")]
+    pub engine: EngineChoice,
     /// Where SQLite benchmark databases are kept between runs.
     #[arg(long, default_value = "target/bench")]
     pub work_dir: PathBuf,
@@ -50,6 +53,13 @@ pub struct BenchArgs {
 pub enum ScaleChoice {
     Demo,
     Chain,
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineChoice {
+    Sqlite,
+    Postgres,
     Both,
 }
 
@@ -86,6 +96,9 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
         ScaleChoice::Chain => vec![Scale::Chain],
         ScaleChoice::Both => vec![Scale::Demo, Scale::Chain],
     };
+    if args.engine == EngineChoice::Postgres && args.pg_url.is_none() {
+        return Err("--engine postgres needs --pg-url (or BENCH_PG_URL)".into());
+    }
     std::fs::create_dir_all(&args.work_dir)
         .map_err(|e| format!("cannot create {}: {e}", args.work_dir.display()))?;
     println!(
@@ -97,11 +110,18 @@ pub async fn run(args: BenchArgs) -> Result<(), String> {
     );
     print_cpu_capacity("before");
     for scale in scales {
-        let mut targets = vec![(
-            "sqlite",
-            format!("sqlite://{}/{}.db", args.work_dir.display(), scale.name()),
-        )];
-        if let Some(pg) = &args.pg_url {
+        let mut targets = Vec::new();
+        if args.engine != EngineChoice::Postgres {
+            targets.push((
+                "sqlite",
+                format!("sqlite://{}/{}.db", args.work_dir.display(), scale.name()),
+            ));
+        }
+        if let Some(pg) = args
+            .pg_url
+            .as_ref()
+            .filter(|_| args.engine != EngineChoice::Sqlite)
+        {
             targets.push((
                 "postgres",
                 postgres_database(pg, &format!("wis_bench_{}", scale.name())).await?,

@@ -286,15 +286,11 @@ pub async fn sku_levels(db: &Db, sku: &Sku) -> AppResult<SkuLevels> {
     };
     let found = parse_figures(folded.as_deref().unwrap_or_default())?;
     let mut directory = db.locations().await?;
-    if found.iter().any(|(id, _)| directory.position(id).is_none()) {
+    let (mut figures, all_known) = in_directory_order(&directory, &found);
+    if !all_known {
         directory = db.reload_locations().await?;
-    }
-    // Locations without a stock row hold nothing of this SKU.
-    let mut figures = vec![Default::default(); directory.locations.len()];
-    for (id, at) in found {
-        if let Some(position) = directory.position(id) {
-            figures[position] = at;
-        }
+        // A location still unknown was removed since the query: left out.
+        (figures, _) = in_directory_order(&directory, &found);
     }
     Ok(SkuLevels {
         sku: sku.to_string(),
@@ -367,6 +363,24 @@ pub async fn sku_stock(db: &Db, sku: &Sku, viewer: Option<&LocationId>) -> AppRe
 
 /// Reads `LOC,on_hand,reserved,safety,last_seq;...` as `sku_stock` asks the
 /// database to write it. Location codes hold neither `,` nor `;`.
+/// Figures laid out in the directory's order, zeros where a location has no
+/// stock row (it holds nothing of this SKU), and whether the directory knew
+/// every location named.
+fn in_directory_order(
+    directory: &Directory,
+    found: &[(&str, (StockFigures, i64))],
+) -> (Vec<(StockFigures, i64)>, bool) {
+    let mut figures = vec![Default::default(); directory.locations.len()];
+    let mut all_known = true;
+    for &(id, at) in found {
+        match directory.position(id) {
+            Some(position) => figures[position] = at,
+            None => all_known = false,
+        }
+    }
+    (figures, all_known)
+}
+
 fn parse_figures(text: &str) -> AppResult<Vec<(&str, (StockFigures, i64))>> {
     text.split(';')
         .filter(|entry| !entry.is_empty())
