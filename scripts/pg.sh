@@ -16,6 +16,11 @@ as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; 
 
 case "$action" in
   start|resume)
+    # A cluster left running (an interrupted run) is stopped first: it may
+    # run with other settings, and start must not delete a live data dir.
+    if [[ -f "$dir/data/postmaster.pid" ]]; then
+      as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
     if [[ "$action" == start || ! -f "$dir/data/PG_VERSION" ]]; then
       rm -rf "$dir" && mkdir -p "$dir"
       if [[ $(id -u) -eq 0 ]]; then chown postgres "$dir"; fi
