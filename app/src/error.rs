@@ -19,6 +19,12 @@ pub enum AppError {
     /// The request was valid but the world disagrees (not enough stock...).
     #[error("{0}")]
     Conflict(String),
+    /// Too many sign-in attempts for one username (password guessing).
+    #[error(
+        "Too many attempts for this username. Try again in {}.",
+        crate::domain::sign_in::wait_text(*.retry_after_secs)
+    )]
+    TooManyAttempts { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
     /// The request never reached the server, or its answer was unreadable.
@@ -36,6 +42,7 @@ impl AppError {
             Self::Invalid(_) => 422,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
+            Self::TooManyAttempts { .. } => 429,
             Self::Internal => 500,
             Self::Transport(_) => 502,
         }
@@ -49,6 +56,7 @@ impl AppError {
             Self::Invalid(_) => "invalid",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
+            Self::TooManyAttempts { .. } => "too_many_attempts",
             Self::Internal => "internal",
             Self::Transport(_) => "transport",
         }

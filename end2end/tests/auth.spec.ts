@@ -20,6 +20,23 @@ test.describe('sign-in on a tablet', () => {
     await expect(page).toHaveURL(/\/login/);
   });
 
+  test('repeated wrong passwords make the username wait, and the page says how long', async ({ page }) => {
+    await page.goto('/login');
+    for (let i = 0; i < 6; i++) {
+      await page.getByLabel('Username').fill('guesser');
+      await page.getByLabel('Password').fill(`guess${i}`);
+      // Each attempt is answered before the next is typed.
+      await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/auth/login')),
+        page.getByRole('button', { name: 'Sign in' }).click(),
+      ]);
+    }
+    await expect(page.getByRole('alert')).toHaveText(
+      /^Too many attempts for this username\. Try again in (29|30) seconds\.$/,
+    );
+    await expect(page.getByLabel('Username')).toBeFocused();
+  });
+
   test('a page asked for before signing in opens after it', async ({ page }) => {
     await page.goto('/stock/ROB-0001-MAR-S');
     await expect(page).toHaveURL(/\/login\?next=/);

@@ -179,6 +179,9 @@ pub async fn login(
         Err(AppError::Invalid(_) | AppError::Forbidden) => {
             Redirect::to("/login?error=credentials").into_response()
         }
+        Err(AppError::TooManyAttempts { retry_after_secs }) => {
+            Redirect::to(&format!("/login?error=locked&wait={retry_after_secs}")).into_response()
+        }
         Err(_) => Redirect::to("/login?error=busy").into_response(),
     }
 }

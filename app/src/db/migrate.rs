@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../migrations/0002_search_prefixes.sql"),
     ),
     (3, "stock_by_location", STOCK_INDEXES),
+    (
+        4,
+        "sign_in_attempts",
+        include_str!("../../migrations/0004_sign_in_attempts.sql"),
+    ),
 ];
 
 /// Secondary indexes of `stock_levels`: a bulk load builds them once at the

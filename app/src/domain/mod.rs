@@ -6,6 +6,7 @@ pub mod money;
 pub mod order;
 pub mod role;
 pub mod search;
+pub mod sign_in;
 pub mod stock;
 pub mod time;
 

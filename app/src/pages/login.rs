@@ -1,3 +1,5 @@
+use crate::domain::sign_in;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -8,10 +10,17 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let error = move || {
         query.with(|q| match q.get("error").as_deref() {
-            Some("credentials") => Some("Wrong username or password."),
-            Some("expired") => Some("Your session has ended. Please sign in again."),
+            Some("credentials") => Some("Wrong username or password.".to_string()),
+            Some("expired") => Some("Your session has ended. Please sign in again.".to_string()),
             Some("busy") => {
-                Some("Sign-in is not possible right now. Please try again in a moment.")
+                Some("Sign-in is not possible right now. Please try again in a moment.".to_string())
+            }
+            Some("locked") => {
+                let retry_after_secs = q
+                    .get("wait")
+                    .and_then(|w| w.parse().ok())
+                    .unwrap_or(sign_in::FIRST_LOCK_MS as u64 / 1000);
+                Some(AppError::TooManyAttempts { retry_after_secs }.to_string())
             }
             _ => None,
         })

@@ -6,6 +6,7 @@
 
 use crate::db::{Db, now_ms};
 use crate::domain::Role;
+use crate::domain::sign_in::{self, Attempts, Verdict};
 use crate::error::{AppError, AppResult};
 use crate::model::CurrentUser;
 use argon2::Argon2;
@@ -59,19 +60,119 @@ pub struct NewSession {
 }
 
 /// Checks a username and password and opens a session. Unknown users and
-/// wrong passwords get the same answer, after the same work.
+/// wrong passwords get the same answer, after the same work. Repeated
+/// attempts on one username are slowed down (`domain::sign_in`).
 pub async fn sign_in(
     db: &Db,
     username: &str,
     password: &str,
     device: &str,
 ) -> AppResult<NewSession> {
-    let username = username.trim().to_lowercase();
+    let username = truncate(&username.trim().to_lowercase(), 100);
+    count_attempt(db, &username).await?;
+    let session = check_and_open(db, &username, password, device).await;
+    if session.is_ok() {
+        sqlx::query("DELETE FROM sign_in_attempts WHERE username = $1")
+            .bind(&username)
+            .execute(&db.pool)
+            .await?;
+    }
+    session
+}
+
+/// Counts one attempt for a username before its password is checked, or
+/// refuses it while the username is locked. The count is a conditional
+/// update of what was read, so attempts sent at once are each counted once.
+async fn count_attempt(db: &Db, username: &str) -> AppResult<()> {
+    // Only attempts racing on one username retry; each pass is a read and
+    // one conditional write.
+    for _ in 0..20 {
+        let now = now_ms();
+        let stored: Option<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT attempts, last_attempt_at, locked_until FROM sign_in_attempts WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&db.pool)
+        .await?;
+        let stored = stored.map(|(count, last_attempt_at, locked_until)| Attempts {
+            count,
+            last_attempt_at,
+            locked_until,
+        });
+        let next = match sign_in::next_attempt(stored, now) {
+            Verdict::Locked { retry_after_ms } => {
+                return Err(AppError::TooManyAttempts {
+                    retry_after_secs: (retry_after_ms as u64).div_ceil(1000),
+                });
+            }
+            Verdict::Allowed(next) => next,
+        };
+        let counted = match stored {
+            Some(seen) => sqlx::query(
+                "UPDATE sign_in_attempts SET attempts = $2, last_attempt_at = $3, locked_until = $4 \
+                 WHERE username = $1 AND attempts = $5 AND last_attempt_at = $6 AND locked_until = $7",
+            )
+            .bind(username)
+            .bind(next.count)
+            .bind(next.last_attempt_at)
+            .bind(next.locked_until)
+            .bind(seen.count)
+            .bind(seen.last_attempt_at)
+            .bind(seen.locked_until)
+            .execute(&db.pool)
+            .await?
+            .rows_affected(),
+            None => {
+                // A new username: rows of long-gone attempts go at the same
+                // time, so guessing many names cannot fill the table.
+                sqlx::query(
+                    "DELETE FROM sign_in_attempts WHERE last_attempt_at < $1 AND locked_until < $2",
+                )
+                .bind(now - sign_in::FORGET_AFTER_MS)
+                .bind(now)
+                .execute(&db.pool)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO sign_in_attempts (username, attempts, last_attempt_at, locked_until) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO NOTHING",
+                )
+                .bind(username)
+                .bind(next.count)
+                .bind(next.last_attempt_at)
+                .bind(next.locked_until)
+                .execute(&db.pool)
+                .await?
+                .rows_affected()
+            }
+        };
+        if counted == 1 {
+            if next.locked_until > 0 {
+                tracing::warn!(
+                    %username,
+                    attempts = next.count,
+                    "repeated sign-in attempts: username locked until the next try"
+                );
+            }
+            return Ok(());
+        }
+    }
+    // Twenty lost races in a row: a flood of attempts on this username.
+    Err(AppError::TooManyAttempts {
+        retry_after_secs: 1,
+    })
+}
+
+async fn check_and_open(
+    db: &Db,
+    username: &str,
+    password: &str,
+    device: &str,
+) -> AppResult<NewSession> {
     let row: Option<(i64, String, String, String, String, String, i64)> = sqlx::query_as(
         "SELECT s.id, s.password_hash, s.display_name, s.role, s.location_id, l.name, s.active \
          FROM staff s JOIN locations l ON l.id = s.location_id WHERE s.username = $1",
     )
-    .bind(&username)
+    .bind(username)
     .fetch_optional(&db.pool)
     .await?;
     // Verify against a real hash even for unknown users, so timing does not
@@ -114,7 +215,7 @@ pub async fn sign_in(
     Ok(NewSession {
         token,
         user: CurrentUser {
-            username,
+            username: username.to_string(),
             display_name,
             role,
             location_id,

@@ -9,4 +9,5 @@ mod live;
 mod search;
 mod seed;
 mod server_fns;
+mod sign_in;
 mod stock;

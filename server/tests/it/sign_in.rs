@@ -1,0 +1,165 @@
+//! Password guessing is slowed down per username, on every path: one at a
+//! time, in bursts, for unknown names, and through the sign-in form.
+
+use crate::common::*;
+use app::error::AppError;
+use app::services::auth;
+
+async fn attempt(db: &app::db::Db, username: &str, password: &str) -> Result<(), AppError> {
+    auth::sign_in(db, username, password, "test device")
+        .await
+        .map(|_| ())
+}
+
+fn locked_for(result: Result<(), AppError>) -> u64 {
+    match result {
+        Err(AppError::TooManyAttempts { retry_after_secs }) => retry_after_secs,
+        other => panic!("expected a lock, got {other:?}"),
+    }
+}
+
+async fn end_lock(db: &app::db::Db, username: &str) {
+    sqlx::query("UPDATE sign_in_attempts SET locked_until = 0 WHERE username = $1")
+        .bind(username)
+        .execute(&db.pool)
+        .await
+        .expect("lock ended");
+}
+
+async fn five_wrong_passwords_lock_the_username(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    for _ in 0..5 {
+        assert!(matches!(
+            attempt(&db, "associate", "wrong").await,
+            Err(AppError::Invalid(_))
+        ));
+    }
+    // Even the right password waits: the lock comes before the check.
+    let wait = locked_for(attempt(&db, "associate", "demo").await);
+    assert!((29..=30).contains(&wait), "waits {wait} s");
+    // Usernames are counted apart, whatever their case or spaces.
+    attempt(&db, "manager", "demo")
+        .await
+        .expect("another username signs in");
+    locked_for(attempt(&db, " Associate ", "demo").await);
+
+    // Once the lock has passed, the right password opens a session and
+    // clears the count: four more mistakes lock nothing.
+    end_lock(&db, "associate").await;
+    attempt(&db, "associate", "demo")
+        .await
+        .expect("signs in after the lock");
+    for _ in 0..4 {
+        assert!(matches!(
+            attempt(&db, "associate", "wrong").await,
+            Err(AppError::Invalid(_))
+        ));
+    }
+    attempt(&db, "associate", "demo")
+        .await
+        .expect("four mistakes lock nothing");
+
+    // After a lock, each further mistake doubles the next one.
+    for _ in 0..5 {
+        let _ = attempt(&db, "kiosk", "wrong").await;
+    }
+    end_lock(&db, "kiosk").await;
+    assert!(matches!(
+        attempt(&db, "kiosk", "wrong").await,
+        Err(AppError::Invalid(_))
+    ));
+    let wait = locked_for(attempt(&db, "kiosk", "demo").await);
+    assert!((59..=60).contains(&wait), "waits {wait} s");
+}
+both_databases!(
+    locks_after_five,
+    super::five_wrong_passwords_lock_the_username
+);
+
+async fn unknown_usernames_lock_the_same_way(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    for _ in 0..5 {
+        assert!(matches!(
+            attempt(&db, "nobody", "demo").await,
+            Err(AppError::Invalid(_))
+        ));
+    }
+    locked_for(attempt(&db, "nobody", "demo").await);
+}
+both_databases!(unknown_names, super::unknown_usernames_lock_the_same_way);
+
+/// Guesses sent all at once are counted one by one: only the free attempts
+/// and the one that sets the lock reach the password check.
+async fn a_burst_of_guesses_gets_five_checks(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    let guesses = (0..20).map(|i| {
+        let db = db.clone();
+        tokio::spawn(async move { attempt(&db, "manager", &format!("guess{i}")).await })
+    });
+    let mut checked = 0;
+    let mut locked = 0;
+    for guess in guesses {
+        match guess.await.expect("attempt ran") {
+            Err(AppError::Invalid(_)) => checked += 1,
+            Err(AppError::TooManyAttempts { .. }) => locked += 1,
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    assert_eq!((checked, locked), (5, 15));
+    let attempts: i64 =
+        sqlx::query_scalar("SELECT attempts FROM sign_in_attempts WHERE username = 'manager'")
+            .fetch_one(&db.pool)
+            .await
+            .expect("attempts stored");
+    assert_eq!(attempts, 5);
+}
+both_databases!(burst, super::a_burst_of_guesses_gets_five_checks);
+
+/// Through the form: a locked username is sent back to the sign-in page,
+/// which says how long to wait, and no session cookie is set.
+async fn the_sign_in_form_says_how_long_to_wait(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let app = TestApp::start(&test_db).await;
+    let post = |password: &'static str| {
+        app.http
+            .post(app.url("/auth/login"))
+            .form(&[("username", "associate"), ("password", password)])
+            .send()
+    };
+    for _ in 0..5 {
+        let response = post("wrong").await.expect("form answers");
+        assert_eq!(response.headers()["location"], "/login?error=credentials");
+    }
+    let response = post("demo").await.expect("form answers");
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ASCII location")
+        .to_string();
+    assert!(
+        location.starts_with("/login?error=locked&wait="),
+        "{location}"
+    );
+    assert!(response.headers().get("set-cookie").is_none());
+    let page = app
+        .http
+        .get(app.url(&location))
+        .send()
+        .await
+        .expect("page answers")
+        .text()
+        .await
+        .expect("page text");
+    assert!(
+        page.contains("Too many attempts for this username. Try again in 30 seconds.")
+            || page.contains("Too many attempts for this username. Try again in 29 seconds."),
+        "{page}"
+    );
+}
+both_databases!(
+    form_says_wait,
+    super::the_sign_in_form_says_how_long_to_wait
+);
