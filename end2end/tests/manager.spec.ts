@@ -70,3 +70,31 @@ test('wrong quantities get a clear error and change nothing', async ({ page }) =
   }
   await expect(onHand).toHaveText(start);
 });
+
+test('a movement whose answer was lost is recorded once when sent again', async ({ page }) => {
+  await signIn(page, 'manager');
+  await page.goto('/manage/VES-0001-BEI-M');
+  await hydrated(page);
+  const onHand = page.locator('[data-figure="on-hand"]');
+  const start = Number(await onHand.innerText());
+
+  // The request reaches the server and is recorded; its answer is lost on
+  // the way back, as when the Wi-Fi drops at the wrong moment.
+  await page.route('**/api/record_movement', async (route) => {
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
+  await record(page, 'Receipt', '2');
+  await expect(page.getByRole('alert')).toContainText('could not be reached');
+  await page.unroute('**/api/record_movement');
+
+  // The manager sends the same form again: one receipt, and they are told.
+  await record(page, 'Receipt', '2');
+  await expect(page.getByRole('status')).toContainText('Sent twice: recorded once.');
+  await expect(onHand).toHaveText(String(start + 2));
+
+  // The next movement is a new one.
+  await record(page, 'Receipt', '2');
+  await expect(page.getByRole('status')).toHaveText(/^Receipt recorded for VES-0001-BEI-M: \d+ on hand, \d+ available\.$/);
+  await expect(onHand).toHaveText(String(start + 4));
+});

@@ -1,18 +1,19 @@
 //! `/api/v1`: JSON for other systems (the web shop, the ERP), with an API
 //! key in `Authorization: Bearer <key>` or `X-Api-Key`.
 
-use app::domain::stock::{Movement, MovementKind, StockEvent};
+use app::domain::stock::{Movement, MovementKind};
 use app::domain::{LocationId, Quantity, Sku};
 use app::error::AppError;
 use app::model::{Location, LocationKind};
 use app::services::Actor;
 use app::services::auth::ApiClient;
+use app::services::request_keys::RequestKey;
 use app::services::{catalog, stock};
 use app::state::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Json, Router};
@@ -199,17 +200,38 @@ pub struct MovementBody {
     pub reference: Option<String>,
 }
 
+/// The header naming a request that may be sent again (IETF draft
+/// "The Idempotency-Key HTTP Header Field").
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
 async fn post_movement(
     ApiCaller(client): ApiCaller,
     State(state): State<AppState>,
+    headers: HeaderMap,
     body: Result<Json<MovementBody>, JsonRejection>,
-) -> Result<(StatusCode, Json<StockEvent>), ApiError> {
+) -> Result<Response, ApiError> {
     let Json(body) = body.map_err(|rejection| {
         AppError::Invalid(format!(
             "The request body is not valid: {}",
             rejection.body_text()
         ))
     })?;
+    let once = match headers.get(IDEMPOTENCY_KEY) {
+        None => None,
+        Some(value) => {
+            let key = value.to_str().map_err(|_| {
+                AppError::Invalid("The Idempotency-Key header must be visible ASCII.".into())
+            })?;
+            let what = format!(
+                "{}|{}|{}|{}|{:?}|{:?}",
+                body.sku, body.location_id, body.kind, body.quantity, body.reason, body.reference
+            );
+            Some(
+                RequestKey::new(&format!("api:{}", client.id), key, &what)
+                    .map_err(|e| AppError::Invalid(format!("Idempotency-Key: {e}")))?,
+            )
+        }
+    };
     let sku = Sku::parse(&body.sku).map_err(AppError::Invalid)?;
     let location = LocationId::parse(&body.location_id).map_err(AppError::Invalid)?;
     let kind = MovementKind::parse(&body.kind).map_err(AppError::Invalid)?;
@@ -236,6 +258,13 @@ async fn post_movement(
         reason: body.reason,
         reference: body.reference,
     };
-    let event = stock::record_movement(&state.db, &state.events, request, &actor).await?;
-    Ok((StatusCode::CREATED, Json(event)))
+    let done =
+        stock::record_movement(&state.db, &state.events, request, &actor, once.as_ref()).await?;
+    let mut response = (StatusCode::CREATED, Json(done.value)).into_response();
+    if done.replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
 }

@@ -53,7 +53,9 @@ pub struct MovementDone {
 }
 
 /// Records a receipt, an adjustment (signed, with a reason), a count or a
-/// transfer to another location, at the manager's own shop.
+/// transfer to another location, at the manager's own shop. The form sends
+/// a fresh `request_key`: sent twice (a double tap, a retry after the
+/// connection dropped), the movement is recorded once.
 #[server(endpoint = "record_movement")]
 pub async fn record_movement(
     sku: String,
@@ -61,8 +63,9 @@ pub async fn record_movement(
     quantity: String,
     reason: Option<String>,
     to_location: Option<String>,
+    request_key: Option<String>,
 ) -> Result<MovementDone, AppError> {
-    record_movement_inner(sku, kind, quantity, reason, to_location).await
+    record_movement_inner(sku, kind, quantity, reason, to_location, request_key).await
 }
 
 #[cfg(feature = "ssr")]
@@ -72,16 +75,42 @@ async fn record_movement_inner(
     quantity: String,
     reason: Option<String>,
     to_location: Option<String>,
+    request_key: Option<String>,
 ) -> Result<MovementDone, AppError> {
     use crate::domain::Quantity;
     use crate::domain::stock::Movement;
-    use services::stock::{MovementRequest, record_movement, transfer};
+    use services::request_keys::RequestKey;
+    use services::stock::{MovementRequest, TransferRequest, record_movement, transfer};
 
     let caller = require(Role::can_move_stock).await?;
     let state = state()?;
+    let once = match request_key.as_deref().filter(|k| !k.trim().is_empty()) {
+        None => None,
+        Some(key) => {
+            let what = format!("{sku}|{kind:?}|{quantity}|{reason:?}|{to_location:?}");
+            let owner = format!("staff:{}", caller.user.username);
+            Some(
+                RequestKey::new(&owner, key, &what)
+                    .map_err(AppError::Invalid)?
+                    .when_reused(
+                        "This form was already sent with other figures, and that movement was \
+                         recorded (its answer was lost on the way). Check the history, then \
+                         record again.",
+                    ),
+            )
+        }
+    };
+    let once = once.as_ref();
     let sku = parse_sku(&sku)?;
     let here = caller.location()?;
     let actor = caller.actor();
+    let again = |replayed: bool| {
+        if replayed {
+            " (Sent twice: recorded once.)"
+        } else {
+            ""
+        }
+    };
     let whole_number = |raw: &str| {
         raw.trim()
             .parse::<i64>()
@@ -95,12 +124,19 @@ async fn record_movement_inner(
                 .ok_or_else(|| AppError::Invalid("Choose where to send the goods.".into()))?;
             let to = LocationId::parse(to).map_err(AppError::Invalid)?;
             let quantity = Quantity::parse(&quantity).map_err(AppError::Invalid)?;
-            let (out, _) =
-                transfer(&state.db, &state.events, &sku, &here, &to, quantity, &actor).await?;
+            let request = TransferRequest {
+                sku: sku.clone(),
+                from: here,
+                to: to.clone(),
+                quantity,
+            };
+            let done = transfer(&state.db, &state.events, &request, &actor, once).await?;
+            let (out, _) = done.value;
             return Ok(MovementDone {
                 message: format!(
-                    "Sent {quantity} × {sku} to {to}. {} left here on hand.",
-                    out.on_hand
+                    "Sent {quantity} × {sku} to {to}. {} left here on hand.{}",
+                    out.on_hand,
+                    again(done.replayed)
                 ),
                 seq: out.seq,
             });
@@ -115,7 +151,7 @@ async fn record_movement_inner(
             Movement::count(whole_number(&quantity)?).map_err(AppError::Invalid)?
         }
     };
-    let event = record_movement(
+    let done = record_movement(
         &state.db,
         &state.events,
         MovementRequest {
@@ -126,14 +162,17 @@ async fn record_movement_inner(
             reference: None,
         },
         &actor,
+        once,
     )
     .await?;
+    let event = &done.value;
     Ok(MovementDone {
         message: format!(
-            "{} recorded for {sku}: {} on hand, {} available.",
+            "{} recorded for {sku}: {} on hand, {} available.{}",
             movement.kind().label(),
             event.on_hand,
-            event.available
+            event.available,
+            again(done.replayed)
         ),
         seq: event.seq,
     })

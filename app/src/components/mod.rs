@@ -3,6 +3,7 @@
 pub mod feedback;
 pub mod header;
 pub mod live;
+pub mod request_key;
 pub mod search_box;
 pub mod stock_table;
 pub mod variant_grid;

@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "sign_in_attempts",
         include_str!("../../migrations/0004_sign_in_attempts.sql"),
     ),
+    (
+        5,
+        "request_keys",
+        include_str!("../../migrations/0005_request_keys.sql"),
+    ),
 ];
 
 /// Secondary indexes of `stock_levels`: a bulk load builds them once at the

@@ -3,6 +3,7 @@
 
 use crate::api::stock::{RecordMovement, get_product_stock, list_locations, movement_history};
 use crate::components::feedback::{ErrorMessage, Loading};
+use crate::components::request_key::RequestKeyField;
 use crate::domain::time::format_paris;
 use crate::model::{LocationKind, MovementLine};
 use leptos::form::ActionForm;
@@ -70,6 +71,7 @@ pub fn ManagePage() -> impl IntoView {
             <h2>"Record a movement"</h2>
             <ActionForm action=record attr:class="form movement-form">
                 <input type="hidden" name="sku" value=move || sku.get()/>
+                <RequestKeyField outcome/>
                 <fieldset>
                     <legend>"Kind"</legend>
                     <label class="choice"><input type="radio" name="kind" value="receipt" checked/>"Receipt"</label>

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod events;
+pub mod request_keys;
 pub mod seed;
 pub mod stock;
 

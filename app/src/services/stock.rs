@@ -4,6 +4,7 @@
 
 use super::Actor;
 use super::events::EventBus;
+use super::request_keys::{self, Claim, RequestKey};
 use crate::db::{Db, now_ms};
 use crate::domain::stock::{Floor, Movement, StockEffect, StockEvent};
 use crate::domain::{LocationId, Quantity, Sku, StockFigures};
@@ -32,13 +33,42 @@ fn clean_note(note: Option<String>, what: &str) -> AppResult<Option<String>> {
     }
 }
 
-/// Records one movement and publishes its event.
+/// What a change gave back: its result, or the first answer to the same
+/// request (named by the same key) replayed without changing anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Done<T> {
+    pub value: T,
+    pub replayed: bool,
+}
+
+/// With a key: the first answer to it, if it was already done (or an error
+/// if the key named another request). Inside the change's transaction.
+async fn replayed<T: serde::de::DeserializeOwned>(
+    conn: &mut AnyConnection,
+    once: Option<&RequestKey>,
+) -> AppResult<Option<Done<T>>> {
+    let Some(key) = once else {
+        return Ok(None);
+    };
+    match request_keys::claim(conn, key).await? {
+        Claim::First => Ok(None),
+        Claim::Replay(value) => Ok(Some(Done {
+            value,
+            replayed: true,
+        })),
+        Claim::OtherRequest => Err(AppError::Invalid(key.reused_message())),
+    }
+}
+
+/// Records one movement and publishes its event. With a request key, a
+/// second copy of the request records nothing and gets the first answer.
 pub async fn record_movement(
     db: &Db,
     bus: &EventBus,
     request: MovementRequest,
     actor: &Actor,
-) -> AppResult<StockEvent> {
+    once: Option<&RequestKey>,
+) -> AppResult<Done<StockEvent>> {
     let reason = clean_note(request.reason.clone(), "reason")?;
     if matches!(request.movement, Movement::Adjustment(_)) && reason.is_none() {
         return Err(AppError::Invalid(
@@ -47,6 +77,9 @@ pub async fn record_movement(
     }
     let reference = clean_note(request.reference.clone(), "reference")?;
     let mut tx = db.pool.begin().await?;
+    if let Some(done) = replayed(&mut tx, once).await? {
+        return Ok(done);
+    }
     let event = apply_movement(
         &mut tx,
         &request,
@@ -55,10 +88,25 @@ pub async fn record_movement(
         actor,
     )
     .await?;
+    if let Some(key) = once {
+        request_keys::store_answer(&mut tx, key, &event).await?;
+    }
     bus.stage(&mut tx, std::slice::from_ref(&event)).await?;
     tx.commit().await?;
     bus.committed(vec![event.clone()]);
-    Ok(event)
+    Ok(Done {
+        value: event,
+        replayed: false,
+    })
+}
+
+/// Goods to send from one location to another.
+#[derive(Debug, Clone)]
+pub struct TransferRequest {
+    pub sku: Sku,
+    pub from: LocationId,
+    pub to: LocationId,
+    pub quantity: Quantity,
 }
 
 /// Moves stock from one location to another at once: both ledger lines,
@@ -66,12 +114,17 @@ pub async fn record_movement(
 pub async fn transfer(
     db: &Db,
     bus: &EventBus,
-    sku: &Sku,
-    from: &LocationId,
-    to: &LocationId,
-    quantity: Quantity,
+    request: &TransferRequest,
     actor: &Actor,
-) -> AppResult<(StockEvent, StockEvent)> {
+    once: Option<&RequestKey>,
+) -> AppResult<Done<(StockEvent, StockEvent)>> {
+    let TransferRequest {
+        sku,
+        from,
+        to,
+        quantity,
+    } = request;
+    let quantity = *quantity;
     if from == to {
         return Err(AppError::Invalid(
             "A transfer needs two different locations.".into(),
@@ -93,6 +146,9 @@ pub async fn transfer(
         reference: Some(reference),
     };
     let mut tx = db.pool.begin().await?;
+    if let Some(done) = replayed(&mut tx, once).await? {
+        return Ok(done);
+    }
     // Rows touched together are locked in one fixed order (by location id),
     // so two opposite transfers cannot deadlock on PostgreSQL.
     let (first, second) = if from < to {
@@ -118,10 +174,16 @@ pub async fn transfer(
     .await?;
     let (out_event, in_event) = if from < to { (a, b) } else { (b, a) };
     let events = [out_event.clone(), in_event.clone()];
+    if let Some(key) = once {
+        request_keys::store_answer(&mut tx, key, &events).await?;
+    }
     bus.stage(&mut tx, &events).await?;
     tx.commit().await?;
     bus.committed(events.to_vec());
-    Ok((out_event, in_event))
+    Ok(Done {
+        value: (out_event, in_event),
+        replayed: false,
+    })
 }
 
 type LevelAfter = (i64, i64, i64, i64, String);

@@ -2,10 +2,9 @@
 //! nothing goes negative, and the ledger always equals the level.
 
 use crate::common::*;
-use crate::stock::{loc, prepared_sku, q, record};
+use crate::stock::{prepared_sku, q, record, send};
 use app::domain::stock::Movement;
 use app::error::AppError;
-use app::services::stock::transfer;
 use std::sync::Arc;
 
 /// Fifty web sales of one item race for ten items, over real HTTP.
@@ -61,16 +60,7 @@ async fn a_storm_of_mixed_movements_keeps_the_books_straight(engine: Engine) {
                 5 => Movement::Release(q(1)),
                 6 => Movement::Adjustment(-amount),
                 _ => {
-                    let moved = transfer(
-                        &db,
-                        &bus,
-                        &code,
-                        &loc(shop),
-                        &loc(other),
-                        q(amount),
-                        &tester(),
-                    )
-                    .await;
+                    let moved = send(&db, &bus, &code, shop, other, amount).await;
                     return (false, moved.map(|_| ()));
                 }
             };

@@ -6,6 +6,7 @@ mod api;
 mod common;
 mod concurrency;
 mod live;
+mod once;
 mod search;
 mod seed;
 mod server_fns;

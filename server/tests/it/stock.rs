@@ -3,11 +3,11 @@
 
 use crate::common::*;
 use app::db::Db;
-use app::domain::stock::Movement;
+use app::domain::stock::{Movement, StockEvent};
 use app::domain::{LocationId, Quantity, Sku};
 use app::error::AppError;
 use app::services::events::EventBus;
-use app::services::stock::{MovementRequest, record_movement, transfer};
+use app::services::stock::{MovementRequest, TransferRequest, record_movement, transfer};
 
 pub fn sku(code: &str) -> Sku {
     Sku::parse(code).expect("valid SKU")
@@ -59,7 +59,29 @@ pub async fn record(
         reason: reason.map(str::to_string),
         reference: None,
     };
-    record_movement(db, bus, request, &tester()).await
+    record_movement(db, bus, request, &tester(), None)
+        .await
+        .map(|done| done.value)
+}
+
+/// A transfer without a request key.
+pub async fn send(
+    db: &Db,
+    bus: &EventBus,
+    code: &Sku,
+    from: &str,
+    to: &str,
+    quantity: i64,
+) -> Result<(StockEvent, StockEvent), AppError> {
+    let request = TransferRequest {
+        sku: code.clone(),
+        from: loc(from),
+        to: loc(to),
+        quantity: q(quantity),
+    };
+    transfer(db, bus, &request, &tester(), None)
+        .await
+        .map(|done| done.value)
 }
 
 async fn sales_respect_available_stock(engine: Engine) {
@@ -184,17 +206,9 @@ async fn transfers_move_both_sides_or_nothing(engine: Engine) {
     let code = prepared_sku(&db, &bus, 6, 0).await;
     let lyon_before = figures(&db, code.as_str(), "LYO01").await.0;
 
-    let (out, into) = transfer(
-        &db,
-        &bus,
-        &code,
-        &loc("PAR01"),
-        &loc("LYO01"),
-        q(4),
-        &tester(),
-    )
-    .await
-    .expect("transfer");
+    let (out, into) = send(&db, &bus, &code, "PAR01", "LYO01", 4)
+        .await
+        .expect("transfer");
     assert_eq!(out.on_hand, 2);
     assert_eq!(into.on_hand, lyon_before + 4);
     let references: Vec<Option<String>> =
@@ -212,10 +226,7 @@ async fn transfers_move_both_sides_or_nothing(engine: Engine) {
 
     // Refusals leave both sides as they were.
     let lines = ledger_lines(&db).await;
-    let send = |to: &'static str, n: i64| {
-        let (db, bus, code) = (&db, &bus, &code);
-        async move { transfer(db, bus, code, &loc("PAR01"), &loc(to), q(n), &tester()).await }
-    };
+    let send = |to: &'static str, n: i64| send(&db, &bus, &code, "PAR01", to, n);
     assert!(matches!(send("LYO01", 3).await, Err(AppError::Conflict(_))));
     assert!(matches!(
         send("NOWHERE1", 1).await,
