@@ -211,6 +211,13 @@ async fn check_and_open(
         .bind(truncate(device, 200))
         .execute(&db.pool)
         .await?;
+    // Sessions that have ended go when their owner next signs in, so the
+    // table holds about one row per device in use.
+    sqlx::query("DELETE FROM sessions WHERE staff_id = $1 AND expires_at <= $2")
+        .bind(staff_id)
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
     tracing::info!(%username, role = role.as_str(), "signed in");
     Ok(NewSession {
         token,

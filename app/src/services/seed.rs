@@ -1391,7 +1391,7 @@ async fn insert_orders(
             if savepoint_ok {
                 summary.open_pickups += 1;
                 for (i, (lid, _, sku, qty, _)) in planned_lines.iter().enumerate() {
-                    if status == OrderStatus::PartiallyCollected && i == 0 {
+                    if handed_over(status, fulfilment, i) {
                         continue;
                     }
                     reservation_id += 1;
@@ -1453,11 +1453,7 @@ async fn insert_orders(
             ready_at.map(V::I).unwrap_or(V::NullInt),
             ready_at.map(|r| V::I(r + 7 * DAY_MS)).unwrap_or(V::NullInt),
         ]);
-        let handed = |i: usize| match status {
-            OrderStatus::Completed if fulfilment != Fulfilment::Ship => true,
-            OrderStatus::PartiallyCollected => i == 0,
-            _ => false,
-        };
+        let handed = |i: usize| handed_over(status, fulfilment, i);
         let may_return = status == OrderStatus::Completed
             && channel == "web"
             && age_days > 5
@@ -1566,6 +1562,17 @@ async fn insert_orders(
     Ok(summary)
 }
 
+/// Whether an order's line (by index) was handed to the customer: every
+/// line of a completed order collected or bought in the shop, the first
+/// line of a partially collected one. Lines handed over hold no stock.
+fn handed_over(status: OrderStatus, fulfilment: Fulfilment, line_index: usize) -> bool {
+    match status {
+        OrderStatus::Completed => fulfilment != Fulfilment::Ship,
+        OrderStatus::PartiallyCollected => line_index == 0,
+        _ => false,
+    }
+}
+
 /// Reserves the open lines of a pickup order at its shop. Returns false
 /// (and reserves nothing) when the shop lacks stock for any line.
 async fn reserve_lines(
@@ -1579,7 +1586,7 @@ async fn reserve_lines(
     let location = LocationId::parse(location).map_err(AppError::Invalid)?;
     let mut done: Vec<(Sku, Quantity)> = Vec::new();
     for (i, (_, _, sku, qty, _)) in lines.iter().enumerate() {
-        if status == OrderStatus::PartiallyCollected && i == 0 {
+        if handed_over(status, Fulfilment::Collect, i) {
             continue;
         }
         let sku = Sku::parse(sku).map_err(AppError::Invalid)?;

@@ -163,3 +163,33 @@ both_databases!(
     form_says_wait,
     super::the_sign_in_form_says_how_long_to_wait
 );
+
+/// Ended sessions do not pile up: they go when their owner signs in again.
+async fn ended_sessions_are_cleared_at_the_next_sign_in(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    attempt(&db, "manager", "demo").await.expect("signs in");
+    attempt(&db, "associate", "demo").await.expect("signs in");
+    sqlx::query("UPDATE sessions SET expires_at = 0")
+        .execute(&db.pool)
+        .await
+        .expect("sessions ended");
+    attempt(&db, "manager", "demo")
+        .await
+        .expect("signs in again");
+    let left: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT s.username, CASE WHEN x.expires_at > 0 THEN 1 ELSE 0 END FROM sessions x JOIN staff s ON s.id = x.staff_id ORDER BY s.username",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("sessions read");
+    // The manager's ended session went; the associate's waits for them.
+    assert_eq!(
+        left,
+        [("associate".to_string(), 0), ("manager".to_string(), 1)]
+    );
+}
+both_databases!(
+    ended_sessions,
+    super::ended_sessions_are_cleared_at_the_next_sign_in
+);
