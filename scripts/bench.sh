@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
-cargo leptos build --release
+# -P: the bundle is compressed once here (brotli and gzip), not per request.
+cargo leptos build --release -P
 
 pg_dir=$(pwd)/target/bench/pg
 mkdir -p target/bench
@@ -19,11 +20,13 @@ trap 'bash scripts/pg.sh stop --keep "$pg_dir"' EXIT
 # the kernel's cache).
 pg_url=$(PG_SETTINGS="-c shared_buffers=3GB" bash scripts/pg.sh resume "$pg_dir")
 
-echo "== browser bundle (release, after wasm-opt) =="
-wasm=target/site/pkg/web-in-store.wasm
-printf 'wasm: %s bytes raw, %s bytes gzip\n' "$(stat -c %s "$wasm")" "$(gzip -9 -c "$wasm" | wc -c)"
-js=target/site/pkg/web-in-store.js
-printf 'js:   %s bytes raw, %s bytes gzip\n' "$(stat -c %s "$js")" "$(gzip -9 -c "$js" | wc -c)"
+echo "== browser bundle (release, after wasm-opt), as served: raw, gzip, brotli =="
+for kind in wasm js css; do
+  file=$(ls target/site/pkg/web-in-store*."$kind" | grep -v '\.d\.' | head -n1)
+  size() { if [[ -f "$1" ]]; then stat -c %s "$1"; else echo "-"; fi; }
+  printf '%-4s %s: %s bytes raw, %s gzip, %s brotli\n' "$kind" "$(basename "$file")" \
+    "$(size "$file")" "$(size "$file.gz")" "$(size "$file.br")"
+done
 
 # A thousand live clients need a thousand sockets, twice (both ends here).
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"

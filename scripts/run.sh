@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 echo "[run] building (release; the first build takes several minutes)"
-cargo leptos build --release
+# -P: the bundle is compressed once here (brotli and gzip), not per request.
+cargo leptos build --release -P
 export DATABASE_URL=${DATABASE_URL:-sqlite://web-in-store.db}
 exec target/release/server serve --site-root target/site --seed-if-empty "$@"

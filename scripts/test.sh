@@ -11,15 +11,19 @@ section() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 section "format"
 cargo fmt --all -- --check
 
+# The tests' debug bundle goes to a site of its own: a demo server left
+# running from scripts/run.sh keeps serving its release bundle.
+export LEPTOS_SITE_ROOT=target/site-test
+
 section "build (cargo-leptos: server and browser bundle)"
 cargo leptos build
 
 # From here on, the same flags and variables as cargo-leptos, so that lints
 # and tests reuse its build instead of compiling everything again.
 export RUSTFLAGS="--cfg erase_components"
-export LEPTOS_OUTPUT_NAME=web-in-store LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
+export LEPTOS_OUTPUT_NAME=web-in-store LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=app LEPTOS_BIN_DIR=server \
-  LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
+  LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME=hash.txt
 
 section "lints (server build)"
 cargo clippy --workspace --all-targets --features app/ssr -- -D warnings
@@ -36,4 +40,4 @@ section "unit, service, API and concurrency tests (SQLite and PostgreSQL)"
 cargo test --workspace --features app/ssr
 
 section "browser tests (Chromium)"
-(cd end2end && npx playwright test)
+(cd end2end && E2E_SITE_ROOT=../target/site-test npx playwright test)

@@ -1,64 +1,256 @@
-//! The one error type of the app. Its messages are safe to show a person and
-//! say what to do; causes are logged on the server, never sent.
+//! The one error type of the app. Each variant is a stable code with its
+//! parameters (`not_enough_stock { available: 2 }`): the screens word it in
+//! the person's language (`components::feedback`), the JSON API for other
+//! systems in English (the `Display` text below). Causes are logged on the
+//! server, never sent.
 
+use crate::domain::sign_in;
 use leptos::prelude::{FromServerFnError, ServerFnErrorErr};
 use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 
+/// A free-text field of a stock movement, named in length errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextField {
+    Reason,
+    Reference,
+}
+
+impl TextField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reason => "reason",
+            Self::Reference => "reference",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "reason", rename_all = "snake_case")]
 pub enum AppError {
+    // --- who is calling (401, 403, 429) ---
     #[error("Your session has ended. Please sign in again.")]
-    Unauthenticated,
+    SessionEnded,
+    #[error("This request needs an API key: send 'Authorization: Bearer <key>'.")]
+    ApiKeyMissing,
+    #[error("This API key is not valid: it is unknown or was revoked.")]
+    ApiKeyInvalid,
+    #[error("Wrong username or password.")]
+    WrongCredentials,
     #[error("Your account cannot do this. Ask a store manager.")]
     Forbidden,
-    /// Input that cannot be used; the text says which and why.
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{0}")]
-    NotFound(String),
-    /// The request was valid but the world disagrees (not enough stock...).
-    #[error("{0}")]
-    Conflict(String),
     /// Too many sign-in attempts for one username (password guessing).
     #[error(
         "Too many attempts for this username. Try again in {}.",
-        crate::domain::sign_in::wait_text(*.retry_after_secs)
+        sign_in::wait_text(*.retry_after_secs)
     )]
     TooManyAttempts { retry_after_secs: u64 },
+
+    // --- input that cannot be used (422) ---
+    #[error("'{text}' is not a whole number of items.")]
+    NotAWholeNumber { text: String },
+    #[error("The quantity must be at least 1 (got {got}).")]
+    QuantityTooSmall { got: i64 },
+    #[error("{got} items in one movement is more than the {max} allowed: check the quantity.")]
+    QuantityTooLarge { got: i64, max: i64 },
+    #[error("An adjustment of 0 changes nothing: enter how many items to add (+) or remove (-).")]
+    AdjustmentIsZero,
+    #[error("An adjustment of {delta} is beyond the {max} allowed: check the figure.")]
+    AdjustmentTooLarge { delta: i64, max: i64 },
+    #[error("A count cannot be negative.")]
+    CountNegative,
+    #[error("A count of {counted} is not plausible: check the figure.")]
+    CountImplausible { counted: i64 },
+    #[error("An adjustment needs a reason (damaged, theft, found...).")]
+    ReasonRequired,
+    #[error("The {} is too long: at most {max} characters.", .field.as_str())]
+    TextTooLong { field: TextField, max: i64 },
+    #[error("'{text}' is not a SKU: a SKU has 3 to 40 letters, digits and dashes.")]
+    NotASku { text: String },
+    #[error("'{text}' is not a location id.")]
+    NotALocation { text: String },
+    #[error("'{text}' is not a kind of stock movement.")]
+    NotAMovementKind { text: String },
+    #[error(
+        "'{kind}' movements are made by the app, not through the API: use receipt, sale, return or adjustment."
+    )]
+    MovementNotForApi { kind: String },
+    #[error("Choose where to send the goods.")]
+    DestinationRequired,
+    #[error("A transfer needs two different locations.")]
+    SameLocation,
+    #[error("'{text}' is not a language this app speaks (fr or en).")]
+    UnknownLanguage { text: String },
+    #[error("A request key is 1 to {max} visible ASCII characters (no spaces).")]
+    RequestKeyInvalid { max: i64 },
+    #[error(
+        "The request key '{key}' was already used for a different request; a new request needs a new key."
+    )]
+    RequestKeyReused { key: String },
+    /// A person's form sent again with other figures after a lost answer.
+    #[error(
+        "This form was already sent with other figures, and that movement was recorded (its answer was lost on the way). Check the history, then record again."
+    )]
+    FormAlreadySent,
+    /// The request could not be read at all (missing field, bad JSON).
+    #[error("The request was incomplete or malformed: {detail}")]
+    Malformed { detail: String },
+
+    // --- what is asked for does not exist (404) ---
+    #[error("No product has the SKU {sku}.")]
+    UnknownSku { sku: String },
+    #[error("There is no location {location}.")]
+    UnknownLocation { location: String },
+    #[error("There is no product {product}.")]
+    UnknownProduct { product: String },
+    #[error("No such API endpoint. See /api/v1/openapi.json.")]
+    UnknownEndpoint,
+
+    // --- the request was valid but the world disagrees (409) ---
+    #[error("Only {available} available: the rest is reserved for orders or kept as safety stock.")]
+    NotEnoughStock { available: i64 },
+    #[error("Only {on_hand} on hand here: cannot remove more than that.")]
+    NotEnoughOnHand { on_hand: i64 },
+    #[error(
+        "Only {free} not reserved for orders ({reserved} reserved): release reservations before removing more."
+    )]
+    NotEnoughFree { free: i64, reserved: i64 },
+    #[error("Only {reserved} reserved: cannot release or hand over more than that.")]
+    NotReserved { reserved: i64 },
+    #[error(
+        "Counted {counted} but {reserved} are reserved for orders: check the count or release reservations first."
+    )]
+    CountBelowReserved { counted: i64, reserved: i64 },
+    #[error("The stock changed at this moment. Please try again.")]
+    StockChanged,
+    #[error("The database already holds data: the demo chain is seeded only into an empty one.")]
+    DatabaseNotEmpty,
+
+    // --- our side (500) and the way there (502) ---
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
     /// The request never reached the server, or its answer was unreadable.
     #[error("The server could not be reached. Check the connection and try again.")]
-    Transport(String),
+    Transport { detail: String },
 }
 
 pub type AppResult<T> = Result<T, AppError>;
 
-impl AppError {
-    pub fn status(&self) -> u16 {
+/// The broad kind of an error: its HTTP status, and the `code` other
+/// systems read in the JSON API (stable since the API's first version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    Unauthenticated,
+    Forbidden,
+    TooManyAttempts,
+    Invalid,
+    NotFound,
+    Conflict,
+    Internal,
+    Transport,
+}
+
+impl ErrorClass {
+    pub fn status(self) -> u16 {
         match self {
             Self::Unauthenticated => 401,
             Self::Forbidden => 403,
-            Self::Invalid(_) => 422,
-            Self::NotFound(_) => 404,
-            Self::Conflict(_) => 409,
-            Self::TooManyAttempts { .. } => 429,
+            Self::TooManyAttempts => 429,
+            Self::Invalid => 422,
+            Self::NotFound => 404,
+            Self::Conflict => 409,
             Self::Internal => 500,
-            Self::Transport(_) => 502,
+            Self::Transport => 502,
         }
     }
 
-    /// A short machine-readable code for other systems.
-    pub fn code(&self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden => "forbidden",
-            Self::Invalid(_) => "invalid",
-            Self::NotFound(_) => "not_found",
-            Self::Conflict(_) => "conflict",
-            Self::TooManyAttempts { .. } => "too_many_attempts",
+            Self::TooManyAttempts => "too_many_attempts",
+            Self::Invalid => "invalid",
+            Self::NotFound => "not_found",
+            Self::Conflict => "conflict",
             Self::Internal => "internal",
-            Self::Transport(_) => "transport",
+            Self::Transport => "transport",
+        }
+    }
+}
+
+impl AppError {
+    pub fn class(&self) -> ErrorClass {
+        use ErrorClass as C;
+        match self {
+            Self::SessionEnded
+            | Self::ApiKeyMissing
+            | Self::ApiKeyInvalid
+            | Self::WrongCredentials => C::Unauthenticated,
+            Self::Forbidden => C::Forbidden,
+            Self::TooManyAttempts { .. } => C::TooManyAttempts,
+            Self::NotAWholeNumber { .. }
+            | Self::QuantityTooSmall { .. }
+            | Self::QuantityTooLarge { .. }
+            | Self::AdjustmentIsZero
+            | Self::AdjustmentTooLarge { .. }
+            | Self::CountNegative
+            | Self::CountImplausible { .. }
+            | Self::ReasonRequired
+            | Self::TextTooLong { .. }
+            | Self::NotASku { .. }
+            | Self::NotALocation { .. }
+            | Self::NotAMovementKind { .. }
+            | Self::MovementNotForApi { .. }
+            | Self::DestinationRequired
+            | Self::SameLocation
+            | Self::UnknownLanguage { .. }
+            | Self::RequestKeyInvalid { .. }
+            | Self::RequestKeyReused { .. }
+            | Self::FormAlreadySent
+            | Self::Malformed { .. } => C::Invalid,
+            Self::UnknownSku { .. }
+            | Self::UnknownLocation { .. }
+            | Self::UnknownProduct { .. }
+            | Self::UnknownEndpoint => C::NotFound,
+            Self::NotEnoughStock { .. }
+            | Self::NotEnoughOnHand { .. }
+            | Self::NotEnoughFree { .. }
+            | Self::NotReserved { .. }
+            | Self::CountBelowReserved { .. }
+            | Self::StockChanged
+            | Self::DatabaseNotEmpty => C::Conflict,
+            Self::Internal => C::Internal,
+            Self::Transport { .. } => C::Transport,
+        }
+    }
+
+    pub fn status(&self) -> u16 {
+        self.class().status()
+    }
+
+    /// The broad code other systems read (`conflict`, `invalid`...).
+    pub fn code(&self) -> &'static str {
+        self.class().code()
+    }
+
+    /// The precise, stable code of what happened (`not_enough_stock`), as
+    /// serialised: the `reason` of the JSON form.
+    pub fn reason(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("reason").and_then(|r| r.as_str()).map(String::from))
+            .unwrap_or_else(|| "internal".to_string())
+    }
+
+    /// The parameters of the code (`{"available": 2}`), as serialised.
+    pub fn params(&self) -> serde_json::Map<String, serde_json::Value> {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(mut fields)) => {
+                fields.remove("reason");
+                fields
+            }
+            _ => serde_json::Map::new(),
         }
     }
 }
@@ -69,11 +261,49 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(err: ServerFnErrorErr) -> Self {
         match err {
             // The arguments did not parse: say so plainly.
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
-                Self::Invalid(format!("The form was incomplete or malformed: {msg}"))
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                Self::Malformed { detail }
             }
-            other => Self::Transport(other.to_string()),
+            other => Self::Transport {
+                detail: other.to_string(),
+            },
         }
+    }
+
+    /// The framework writes every server-function error through here, also
+    /// for arguments that failed to parse before the function ran: the
+    /// place to give the answer its real status (401, 403, 404, 409, 422),
+    /// not the framework's 500.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        set_answer_status(self);
+        <Self::Encoder as leptos::server_fn::Encodes<Self>>::encode(self)
+            .unwrap_or_else(|_| leptos::server_fn::Bytes::from_static(br#"{"reason":"internal"}"#))
+    }
+}
+
+/// Sets the status of a server function's error answer. A form posted
+/// without JavaScript is answered by the framework with a redirect back to
+/// its page, which a status must not replace.
+#[cfg(feature = "ssr")]
+fn set_answer_status(error: &AppError) {
+    use axum::http::{StatusCode, header, request::Parts};
+    use leptos::prelude::use_context;
+    let from_a_plain_form = use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if from_a_plain_form {
+        return;
+    }
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        StatusCode::from_u16(error.status()),
+    ) {
+        response.set_status(status);
     }
 }
 
@@ -82,5 +312,52 @@ impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         tracing::error!(error = %err, "database error");
         Self::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_travels_as_its_code_and_parameters() {
+        let error = AppError::NotEnoughStock { available: 2 };
+        let json = serde_json::to_value(&error).expect("serialises");
+        assert_eq!(
+            json,
+            serde_json::json!({"reason": "not_enough_stock", "available": 2})
+        );
+        assert_eq!(
+            serde_json::from_value::<AppError>(json).expect("reads back"),
+            error
+        );
+        assert_eq!(error.reason(), "not_enough_stock");
+        assert_eq!(error.params().get("available"), Some(&serde_json::json!(2)));
+        assert_eq!(error.status(), 409);
+        assert_eq!(error.code(), "conflict");
+    }
+
+    #[test]
+    fn unit_codes_have_no_parameters() {
+        let json = serde_json::to_value(AppError::SessionEnded).expect("serialises");
+        assert_eq!(json, serde_json::json!({"reason": "session_ended"}));
+        assert!(AppError::SessionEnded.params().is_empty());
+        assert_eq!(AppError::SessionEnded.status(), 401);
+    }
+
+    #[test]
+    fn english_text_for_other_systems_keeps_the_figures() {
+        assert_eq!(
+            AppError::NotEnoughOnHand { on_hand: 0 }.to_string(),
+            "Only 0 on hand here: cannot remove more than that."
+        );
+        assert_eq!(
+            AppError::TextTooLong {
+                field: TextField::Reason,
+                max: 200
+            }
+            .to_string(),
+            "The reason is too long: at most 200 characters."
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! What travels between server and browser: view types built by the
 //! services and rendered by the pages. No secrets here, ever.
 
-use crate::domain::Role;
+use crate::domain::{Lang, Role};
 use serde::{Deserialize, Serialize};
 
 /// The signed-in person (or kiosk), as the UI needs to know them.
@@ -12,6 +12,8 @@ pub struct CurrentUser {
     pub role: Role,
     pub location_id: String,
     pub location_name: String,
+    /// The language chosen for the account, if the person ever chose one.
+    pub language: Option<Lang>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +155,8 @@ pub struct MovementLine {
     pub on_hand_after: i64,
     pub reserved_after: i64,
     pub reason: Option<String>,
+    /// For a transfer: the name of the other location.
+    pub counterpart: Option<String>,
     pub reference: Option<String>,
     pub actor: String,
     pub device: String,

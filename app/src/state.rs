@@ -33,3 +33,10 @@ pub struct SignedIn {
     /// What the device said it was when it signed in (its user agent).
     pub device: String,
 }
+
+/// The language a page is rendered in, chosen once per request by the
+/// server's middleware: the account's (staff), else the device's cookie,
+/// else French. Kiosks follow their device only: a customer's choice is not
+/// the kiosk account's.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RequestLang(pub crate::domain::Lang);

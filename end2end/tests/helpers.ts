@@ -7,12 +7,24 @@ export const TABLET = { viewport: { width: 820, height: 1180 }, hasTouch: true, 
 export const DESKTOP = { viewport: { width: 1366, height: 850 } };
 export const KIOSK = { viewport: { width: 1080, height: 1920 }, hasTouch: true };
 
-/** Signs in through the form, as a person does, and waits for the landing page. */
+/** Signs in through the form (in French, the default), as a person does, and waits for the landing page. */
 export async function signIn(page: Page, username: string, password = 'demo') {
   await page.goto('/login');
+  await page.getByLabel('Identifiant').fill(username);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+/** Signs in after choosing English on the sign-in page. */
+export async function signInInEnglish(page: Page, username: string, password = 'demo') {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 }
 

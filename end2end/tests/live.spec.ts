@@ -14,7 +14,7 @@ test('a movement posted elsewhere shows on two open screens without reload', asy
   for (const { page } of [tablet, pc]) {
     await page.goto(`/stock/${SKU}`);
     await hydrated(page);
-    await expect(page.locator('.live-badge')).toHaveText('Live');
+    await expect(page.locator('.live-badge')).toHaveText('En direct');
   }
   const before = await stockOf(request, SKU);
   const paris = before.locations.find((l: any) => l.location_id === 'PAR01');
@@ -47,12 +47,12 @@ test('after the network drops, the page reconnects and catches up', async ({ bro
   await page.goto(`/stock/${sku}`);
   await hydrated(page);
   const badge = page.locator('.live-badge');
-  await expect(badge).toHaveText('Live');
+  await expect(badge).toHaveText('En direct');
   const before = await stockOf(request, sku);
   const paris = before.locations.find((l: any) => l.location_id === 'PAR01');
 
   link.cut();
-  await expect(badge).toHaveText('Reconnecting…');
+  await expect(badge).toHaveText('Reconnexion…');
   // Changes made while this tablet is offline...
   await postMovement(request, { sku, location_id: 'PAR01', kind: 'receipt', quantity: 2 });
   await postMovement(request, { sku, location_id: 'PAR01', kind: 'adjustment', quantity: -1, reason: 'Damaged' });
@@ -61,7 +61,7 @@ test('after the network drops, the page reconnects and catches up', async ({ bro
 
   // ...are on screen soon after it is back, with no reload.
   link.restore();
-  await expect(badge).toHaveText('Live', { timeout: 10_000 });
+  await expect(badge).toHaveText('En direct', { timeout: 10_000 });
   await expect(cell(page, 'PAR01', 'on-hand')).toHaveText(String(paris.on_hand + 1));
   await context.close();
   link.close();

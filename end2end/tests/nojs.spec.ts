@@ -5,13 +5,14 @@ test.use({ ...TABLET, javaScriptEnabled: false });
 
 test('without JavaScript, sign-in, search and stock pages are rendered by the server', async ({ page }) => {
   await page.goto('/login');
-  await page.getByLabel('Username').fill('associate');
-  await page.getByLabel('Password').fill('demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  await page.getByLabel('Identifiant').fill('associate');
+  await page.getByLabel('Mot de passe').fill('demo');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
   await expect(page).toHaveURL(/\/stock$/);
 
-  await page.getByLabel('Find a product').fill('pantalon plisse');
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByLabel('Trouver un produit').fill('pantalon plisse');
+  await page.getByRole('button', { name: 'Rechercher' }).click();
   await expect(page).toHaveURL(/\/stock\?q=pantalon\+plisse/);
   await page.locator('.result', { hasText: 'Pantalon plissé en chambray' }).click();
 
@@ -20,4 +21,18 @@ test('without JavaScript, sign-in, search and stock pages are rendered by the se
   await expect(rows).toHaveCount(13);
   await expect(rows.first()).toHaveAttribute('data-location', 'PAR01');
   await expect(rows.first().locator('[data-col="available"]')).toHaveText(/^\d+$/);
+  // No live link without JavaScript: only that is said, not "connecting".
+  await expect(page.getByText('Pas en direct')).toBeVisible();
+  await expect(page.getByText('Connexion…')).not.toBeVisible();
+});
+
+test('without JavaScript, the language switch works and the page comes back in English', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await page.getByRole('button', { name: 'Français' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  await expect(page.getByRole('heading', { name: 'Connexion' })).toBeVisible();
 });

@@ -8,7 +8,7 @@ test.describe('an associate', () => {
     await signIn(page, 'associate');
     await page.goto('/stock/BLO-0001-NOI-M');
     await expect(page.locator('.stock-table')).toBeVisible();
-    await expect(page.getByRole('link', { name: 'Record a movement' })).toHaveCount(0);
+    await expect(page.getByRole('link', { name: 'Enregistrer un mouvement' })).toHaveCount(0);
 
     // The manager page sends them back to the product.
     await page.goto('/manage/BLO-0001-NOI-M');
@@ -20,7 +20,7 @@ test.describe('an associate', () => {
       form: { sku: 'BLO-0001-NOI-M', kind: 'receipt', quantity: '50' },
     });
     expect(response.status()).toBe(403);
-    expect(await response.json()).toBe('Forbidden');
+    expect(await response.json()).toEqual({ reason: 'forbidden' });
     expect(await stockOf(request, 'BLO-0001-NOI-M')).toEqual(before);
   });
 });
@@ -49,7 +49,7 @@ test.describe('a kiosk', () => {
 test('without a session, server functions answer 401', async ({ request }) => {
   const response = await request.post('/api/search_stock', { form: { query: 'robe' } });
   expect(response.status()).toBe(401);
-  expect(await response.json()).toBe('Unauthenticated');
+  expect(await response.json()).toEqual({ reason: 'session_ended' });
 });
 
 test('a request from another site is refused', async ({ request }) => {

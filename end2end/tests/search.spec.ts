@@ -9,7 +9,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('matches appear while typing part of a name', async ({ page }) => {
-  const box = page.getByLabel('Find a product');
+  const box = page.getByLabel('Trouver un produit');
   await box.pressSequentially('robe col clau', { delay: 30 });
   const result = page.locator('.result', { hasText: 'Robe col Claudine en velours côtelé' });
   await expect(result).toBeVisible();
@@ -17,13 +17,13 @@ test('matches appear while typing part of a name', async ({ page }) => {
 });
 
 test('the start of a SKU lists its variants', async ({ page }) => {
-  await page.getByLabel('Find a product').pressSequentially('ROB-0001-MAR', { delay: 20 });
+  await page.getByLabel('Trouver un produit').pressSequentially('ROB-0001-MAR', { delay: 20 });
   await expect(page.locator('.result[data-sku="ROB-0001-MAR-XS"]')).toBeVisible();
   await expect(page.locator('.result[data-sku^="ROB-0001-MAR-"]')).toHaveCount(5);
 });
 
 test('a scanned EAN followed by Enter opens the product', async ({ page }) => {
-  const box = page.getByLabel('Find a product');
+  const box = page.getByLabel('Trouver un produit');
   await box.fill('3760000000017');
   await box.press('Enter');
   await expect(page).toHaveURL(/\/stock\/ROB-0001-MAR-XS$/);
@@ -32,15 +32,15 @@ test('a scanned EAN followed by Enter opens the product', async ({ page }) => {
 });
 
 test('an unknown word says nothing matches', async ({ page }) => {
-  await page.getByLabel('Find a product').pressSequentially('zzqx', { delay: 20 });
-  await expect(page.getByText('Nothing matches "zzqx"')).toBeVisible();
+  await page.getByLabel('Trouver un produit').pressSequentially('zzqx', { delay: 20 });
+  await expect(page.getByText('Aucun résultat pour « zzqx »')).toBeVisible();
 });
 
 test('stock is listed here first, then other shops by distance, then the warehouse', async ({ page }) => {
   await page.goto('/stock/CHM-0001-MAR-M');
   const rows = page.locator('.stock-table tbody tr');
   await expect(rows.first()).toHaveAttribute('data-location', 'PAR01');
-  await expect(rows.first().locator('.loc-place')).toHaveText('This shop');
+  await expect(rows.first().locator('.loc-place')).toHaveText('Ce magasin');
   await expect(rows.last()).toHaveAttribute('data-location', 'WH-ORL');
   const distances = await page.locator('.stock-table tbody tr:not(.here):not(.warehouse) [data-col="distance"]').allInnerTexts();
   expect(distances.length).toBe(11);

@@ -7,7 +7,7 @@ use app::error::AppError;
 use app::model::{Location, LocationKind};
 use app::services::Actor;
 use app::services::auth::ApiClient;
-use app::services::request_keys::RequestKey;
+use app::services::request_keys::{MAX_KEY_CHARS, RequestKey};
 use app::services::{catalog, stock};
 use app::state::AppState;
 use axum::extract::rejection::JsonRejection;
@@ -30,7 +30,11 @@ pub fn router() -> Router<AppState> {
         .fallback(not_found)
 }
 
-/// An error as JSON: `{"error": {"code": "...", "message": "..."}}`.
+/// An error as JSON: `{"error": {"code": "conflict", "reason":
+/// "not_enough_stock", "message": "Only 2 available...", "params":
+/// {"available": 2}}}`. `code` is the broad kind (stable since the first
+/// version), `reason` the precise stable code, `params` its figures, and
+/// `message` says it in English.
 pub struct ApiError(pub AppError);
 
 #[derive(Serialize)]
@@ -41,7 +45,9 @@ struct ErrorBody<'a> {
 #[derive(Serialize)]
 struct ErrorDetail<'a> {
     code: &'a str,
+    reason: String,
     message: String,
+    params: serde_json::Map<String, serde_json::Value>,
 }
 
 impl IntoResponse for ApiError {
@@ -51,7 +57,9 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.0.code(),
+                reason: self.0.reason(),
                 message: self.0.to_string(),
+                params: self.0.params(),
             },
         };
         (status, Json(body)).into_response()
@@ -78,11 +86,11 @@ impl ApiCaller {
             .map(str::trim)
             .filter(|k| !k.is_empty());
         let Some(key) = key else {
-            return Err(ApiError(AppError::Unauthenticated));
+            return Err(ApiError(AppError::ApiKeyMissing));
         };
         match state.api_keys.client(&state.db, key).await? {
             Some(client) => Ok(Self(client)),
-            None => Err(ApiError(AppError::Unauthenticated)),
+            None => Err(ApiError(AppError::ApiKeyInvalid)),
         }
     }
 }
@@ -99,9 +107,7 @@ impl FromRequestParts<AppState> for ApiCaller {
 }
 
 async fn not_found() -> ApiError {
-    ApiError(AppError::NotFound(
-        "No such API endpoint. See /api/v1/openapi.json.".into(),
-    ))
+    ApiError(AppError::UnknownEndpoint)
 }
 
 async fn openapi() -> impl IntoResponse {
@@ -142,7 +148,7 @@ async fn stock_of_sku(
     State(state): State<AppState>,
     Path(sku): Path<String>,
 ) -> Result<Response, ApiError> {
-    let sku = Sku::parse(&sku).map_err(AppError::Invalid)?;
+    let sku = Sku::parse(&sku)?;
     let levels = catalog::sku_levels(&state.db, &sku).await?;
     let body = StockBody {
         sku: &levels.sku,
@@ -210,44 +216,35 @@ async fn post_movement(
     headers: HeaderMap,
     body: Result<Json<MovementBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let Json(body) = body.map_err(|rejection| {
-        AppError::Invalid(format!(
-            "The request body is not valid: {}",
-            rejection.body_text()
-        ))
+    let Json(body) = body.map_err(|rejection| AppError::Malformed {
+        detail: rejection.body_text(),
     })?;
     let once = match headers.get(IDEMPOTENCY_KEY) {
         None => None,
         Some(value) => {
-            let key = value.to_str().map_err(|_| {
-                AppError::Invalid("The Idempotency-Key header must be visible ASCII.".into())
+            let key = value.to_str().map_err(|_| AppError::RequestKeyInvalid {
+                max: MAX_KEY_CHARS as i64,
             })?;
             let what = format!(
                 "{}|{}|{}|{}|{:?}|{:?}",
                 body.sku, body.location_id, body.kind, body.quantity, body.reason, body.reference
             );
-            Some(
-                RequestKey::new(&format!("api:{}", client.id), key, &what)
-                    .map_err(|e| AppError::Invalid(format!("Idempotency-Key: {e}")))?,
-            )
+            Some(RequestKey::new(&format!("api:{}", client.id), key, &what)?)
         }
     };
-    let sku = Sku::parse(&body.sku).map_err(AppError::Invalid)?;
-    let location = LocationId::parse(&body.location_id).map_err(AppError::Invalid)?;
-    let kind = MovementKind::parse(&body.kind).map_err(AppError::Invalid)?;
-    let quantity = || Quantity::new(body.quantity).map_err(AppError::Invalid);
+    let sku = Sku::parse(&body.sku)?;
+    let location = LocationId::parse(&body.location_id)?;
+    let kind = MovementKind::parse(&body.kind)?;
+    let quantity = || Quantity::new(body.quantity);
     let movement = match kind {
         MovementKind::Receipt => Movement::Receipt(quantity()?),
         MovementKind::Sale => Movement::Sale(quantity()?),
         MovementKind::Return => Movement::Return(quantity()?),
-        MovementKind::Adjustment => {
-            Movement::adjustment(body.quantity).map_err(AppError::Invalid)?
-        }
+        MovementKind::Adjustment => Movement::adjustment(body.quantity)?,
         other => {
-            return Err(ApiError(AppError::Invalid(format!(
-                "'{}' movements are made by the app, not through the API: use receipt, sale, return or adjustment.",
-                other.as_str()
-            ))));
+            return Err(ApiError(AppError::MovementNotForApi {
+                kind: other.as_str().to_string(),
+            }));
         }
     };
     let actor = Actor::new(format!("api:{}", client.name), "api");

@@ -4,8 +4,7 @@
 //! Each figure is the median of several runs. Databases are seeded once and
 //! kept under the work directory, since seeding chain scale takes minutes.
 
-use crate::cli::seed_database;
-use crate::{Server, client};
+use crate::{Server, client, seed_database};
 use app::db::{Db, migrate};
 use app::services::seed::{DEMO_API_KEY, SeedParams};
 use clap::{Args, ValueEnum};
@@ -42,7 +41,7 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 100)]
     pub events: usize,
     /// Database connections in the server's pool (by default as `serve`).
-    #[arg(long, default_value_t = crate::cli::default_pool_size())]
+    #[arg(long, default_value_t = crate::default_pool_size())]
     pub connections: u32,
     /// Runs per figure; the median is reported.
     #[arg(long, default_value_t = 3)]
@@ -260,6 +259,16 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
         skus.len()
     );
 
+    let stylesheet = stylesheet_path(&base).await?;
+    let mut statics = Vec::new();
+    for _ in 0..args.runs {
+        statics.push(static_run(&base, &stylesheet, 16, Duration::from_secs(args.seconds)).await?);
+    }
+    let (rate, p50, p99) = medians(&statics);
+    println!(
+        "static file {stylesheet}, 16 keep-alive connections: {rate:.0} requests/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target >= 4400/s, p99 < 5 ms; before TCP_NODELAY: 440/s, p50 44 ms)"
+    );
+
     let mut live = Vec::new();
     for run in 0..args.runs {
         live.push(live_run(&base, &skus, &locations, args.sse_clients, args.events, run).await?);
@@ -270,6 +279,9 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
         "live propagation to {} connected clients, {} events per run: p50 {p50:.1} ms, p99 {p99:.1} ms, missed {missed} (target p99 <= 250 ms, none missed)",
         args.sse_clients, args.events
     );
+    if let Some(mb) = resident_mb() {
+        println!("resident memory after these runs (server and load generator): {mb:.0} MB");
+    }
     let _ = stop.send(());
     let _ = serving.await;
     Ok(())
@@ -314,32 +326,30 @@ fn http_client() -> Result<reqwest::Client, String> {
         .map_err(|e| e.to_string())
 }
 
-async fn lookup_run(
-    base: &str,
-    skus: &[String],
-    clients: usize,
-    duration: Duration,
-) -> Result<RunFigures, String> {
+/// Clients sending requests back to back on keep-alive connections for
+/// `duration`; `request` builds a client's `n`-th request.
+async fn load_run<F>(clients: usize, duration: Duration, request: F) -> Result<RunFigures, String>
+where
+    F: Fn(&reqwest::Client, usize, usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
+{
     let client = http_client()?;
     let deadline = Instant::now() + duration;
-    let skus = Arc::new(skus.to_vec());
+    let request = Arc::new(request);
     let mut tasks = Vec::new();
     for worker in 0..clients {
-        let (client, skus, base) = (client.clone(), skus.clone(), base.to_string());
+        let (client, request) = (client.clone(), request.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
-            let mut i = worker * 7919;
+            let mut n = 0;
             while Instant::now() < deadline {
-                i = (i + 104_729) % skus.len().max(1);
+                n += 1;
                 let started = Instant::now();
-                let response = client
-                    .get(format!("{base}/api/v1/stock/{}", skus[i]))
-                    .bearer_auth(DEMO_API_KEY)
+                let response = request(&client, worker, n)
                     .send()
                     .await
                     .map_err(|e| e.to_string())?;
                 if !response.status().is_success() {
-                    return Err(format!("lookup answered {}", response.status()));
+                    return Err(format!("answered {}", response.status()));
                 }
                 response.bytes().await.map_err(|e| e.to_string())?;
                 latencies.push(started.elapsed().as_secs_f64() * 1000.0);
@@ -357,6 +367,70 @@ async fn lookup_run(
         per_second: all.len() as f64 / elapsed,
         latencies_ms: all,
     })
+}
+
+async fn lookup_run(
+    base: &str,
+    skus: &[String],
+    clients: usize,
+    duration: Duration,
+) -> Result<RunFigures, String> {
+    let (skus, base) = (skus.to_vec(), base.to_string());
+    load_run(clients, duration, move |client, worker, n| {
+        let i = (worker * 7919 + n * 104_729) % skus.len().max(1);
+        client
+            .get(format!("{base}/api/v1/stock/{}", skus[i]))
+            .bearer_auth(DEMO_API_KEY)
+    })
+    .await
+}
+
+/// The stylesheet's address as the sign-in page names it (with its
+/// content hash when the build made one).
+async fn stylesheet_path(base: &str) -> Result<String, String> {
+    let page = http_client()?
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .text()
+        .await
+        .map_err(|e| e.to_string())?;
+    page.split('"')
+        .find(|part| part.starts_with("/pkg/") && part.ends_with(".css"))
+        .map(String::from)
+        .ok_or_else(|| "the sign-in page names no stylesheet".to_string())
+}
+
+/// A file of the browser bundle, fetched as browsers do (compressed, on
+/// keep-alive connections).
+async fn static_run(
+    base: &str,
+    path: &str,
+    clients: usize,
+    duration: Duration,
+) -> Result<RunFigures, String> {
+    let url = format!("{base}{path}");
+    load_run(clients, duration, move |client, _, _| {
+        client
+            .get(&url)
+            .header(reqwest::header::ACCEPT_ENCODING, "br, gzip")
+    })
+    .await
+}
+
+/// Resident memory of this process (server and load generator), in MB.
+fn resident_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
 }
 
 /// Four associates typing product names, one request per keystroke, through

@@ -1,8 +1,8 @@
 //! The command line: `serve` (default), `migrate`, `seed`, `bench`.
 
-use crate::{Server, bench, shutdown_signal};
+use crate::{Server, bench, default_pool_size, seed_database, shutdown_signal};
 use app::db::{Db, migrate};
-use app::services::seed::{SeedParams, is_seeded, seed};
+use app::services::seed::SeedParams;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 
@@ -132,37 +132,6 @@ async fn open(url: &str) -> Result<Db, String> {
     Db::connect(url, 4)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))
-}
-
-pub async fn seed_database(db: &Db, params: &SeedParams, if_empty: bool) -> Result<(), String> {
-    if if_empty && is_seeded(db).await.map_err(|e| e.to_string())? {
-        println!("seed: the database already holds data; nothing to do");
-        return Ok(());
-    }
-    println!(
-        "seed: {} shops, {} warehouse(s), {} SKUs, {} customers, {} orders (seed {})",
-        params.shops,
-        params.warehouses,
-        params.skus,
-        params.customers,
-        params.orders,
-        params.rng_seed
-    );
-    let mut progress = |message: &str| println!("seed: {message}");
-    seed(db, params, &mut progress)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(())
-}
-
-/// Two connections per core (at least four): enough to keep the cores busy
-/// while some queries wait on the disk or the network. More only queue in
-/// the database and switch between its processes: measured on 2 cores, 4
-/// connections served stock lookups with a shorter tail than 8 (PostgreSQL
-/// chain scale p99 7.5-8.1 ms against 9.1-9.3 ms), and 8 better than 16 or 32.
-pub fn default_pool_size() -> u32 {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    (2 * cores).clamp(4, 64) as u32
 }
 
 async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {

@@ -1,10 +1,12 @@
 //! Sessions at the edge: who is calling (resolved once per request), which
 //! pages their role may open, cross-site request refusal, sign-in and out.
 
-use app::domain::Role;
+use app::domain::lang::{LANG_CHOSEN_COOKIE, LANG_COOKIE, lang_chosen_cookie, lang_cookie};
+use app::domain::search::encode_query_value;
+use app::domain::{Lang, Role};
 use app::error::AppError;
 use app::services::auth;
-use app::state::{AppState, RequestUser, SignedIn};
+use app::state::{AppState, RequestLang, RequestUser, SignedIn};
 use axum::Form;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -15,17 +17,33 @@ use serde::Deserialize;
 
 pub const SESSION_COOKIE: &str = "wis_session";
 
-/// The session token in the request's cookies, if any.
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
+/// A cookie of the request, if it is there and not empty.
+pub fn cookie(headers: &HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|cookies| cookies.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_string())
         .filter(|value| !value.is_empty())
+}
+
+/// The session token in the request's cookies, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The language to render a request in: a staff account's own choice, else
+/// the device's, else French (the chain's language; a tablet's browser
+/// language says nothing about who uses it).
+pub fn request_lang(headers: &HeaderMap, signed_in: Option<&SignedIn>) -> Lang {
+    let device = cookie(headers, LANG_COOKIE).and_then(|c| Lang::parse(&c));
+    let account = signed_in
+        .filter(|s| s.user.role != Role::Kiosk)
+        .and_then(|s| s.user.language);
+    account.or(device).unwrap_or_default()
 }
 
 /// What a page request may do, by path and role.
@@ -131,6 +149,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             return Redirect::to(&to).into_response();
         }
     }
+    let lang = request_lang(req.headers(), signed_in.as_ref());
+    req.extensions_mut().insert(RequestLang(lang));
     req.extensions_mut().insert(RequestUser(signed_in));
     next.run(req).await
 }
@@ -158,6 +178,17 @@ pub async fn login(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("unknown device")
         .to_string();
+    // After a refusal the form comes back with the username filled in.
+    let again = |error: &str| {
+        format!(
+            "/login?error={error}&user={}{}",
+            encode_query_value(form.username.trim()),
+            match safe_next(&form.next) {
+                Some(next) => format!("&next={}", encode_query_value(next)),
+                None => String::new(),
+            }
+        )
+    };
     match auth::sign_in(&state.db, &form.username, &form.password, &device).await {
         Ok(session) => {
             let landing = match safe_next(&form.next) {
@@ -174,15 +205,48 @@ pub async fn login(
                 session.max_age_ms / 1000,
                 if state.secure_cookies { "; Secure" } else { "" }
             );
-            with_cookie(Redirect::to(&landing).into_response(), &cookie)
+            let mut response = with_cookie(Redirect::to(&landing).into_response(), &cookie);
+            for cookie in sign_in_language(&state, &headers, &session.user).await {
+                response = with_cookie(response, &cookie);
+            }
+            response
         }
-        Err(AppError::Invalid(_) | AppError::Forbidden) => {
-            Redirect::to("/login?error=credentials").into_response()
+        Err(AppError::WrongCredentials | AppError::Forbidden) => {
+            Redirect::to(&again("credentials")).into_response()
         }
         Err(AppError::TooManyAttempts { retry_after_secs }) => {
-            Redirect::to(&format!("/login?error=locked&wait={retry_after_secs}")).into_response()
+            Redirect::to(&format!("{}&wait={retry_after_secs}", again("locked"))).into_response()
         }
-        Err(_) => Redirect::to("/login?error=busy").into_response(),
+        Err(_) => Redirect::to(&again("busy")).into_response(),
+    }
+}
+
+/// The language cookies to set at sign-in. A language chosen on this device
+/// just before signing in is the person's choice: it is kept for their
+/// account. Otherwise the account's own language, if it has one, becomes
+/// the device's (a shared tablet follows whoever signs in).
+async fn sign_in_language(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &app::model::CurrentUser,
+) -> Vec<String> {
+    if user.role == Role::Kiosk {
+        return Vec::new();
+    }
+    let device = cookie(headers, LANG_COOKIE).and_then(|c| Lang::parse(&c));
+    let chosen_here = cookie(headers, LANG_CHOSEN_COOKIE).is_some();
+    match (chosen_here, device, user.language) {
+        (true, Some(lang), _) => {
+            if let Err(err) = auth::save_language(&state.db, &user.username, lang).await {
+                tracing::warn!(error = %err, "language not kept for the account");
+            }
+            vec![lang_chosen_cookie(false, state.secure_cookies)]
+        }
+        (_, _, Some(account)) => vec![
+            lang_cookie(account, state.secure_cookies),
+            lang_chosen_cookie(false, state.secure_cookies),
+        ],
+        _ => vec![lang_chosen_cookie(false, state.secure_cookies)],
     }
 }
 

@@ -14,13 +14,22 @@ pub fn state() -> AppResult<AppState> {
     })
 }
 
-/// The signed-in caller, or `Unauthenticated`.
-pub async fn signed_in() -> AppResult<SignedIn> {
+async fn request_user() -> AppResult<Option<SignedIn>> {
     let Extension(RequestUser(user)) = leptos_axum::extract::<Extension<RequestUser>>().await.map_err(|err| {
         tracing::error!(error = %err, "request user missing: is the session middleware installed?");
         AppError::Internal
     })?;
-    user.ok_or(AppError::Unauthenticated)
+    Ok(user)
+}
+
+/// The signed-in caller, or `SessionEnded`.
+pub async fn signed_in() -> AppResult<SignedIn> {
+    request_user().await?.ok_or(AppError::SessionEnded)
+}
+
+/// The signed-in user, if anyone is.
+pub async fn signed_in_or_none() -> AppResult<Option<crate::model::CurrentUser>> {
+    Ok(request_user().await?.map(|caller| caller.user))
 }
 
 /// The caller, if their role passes `allowed`.

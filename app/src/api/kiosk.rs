@@ -20,6 +20,6 @@ pub async fn kiosk_search(query: String) -> Result<SearchResults, AppError> {
 #[server(endpoint = "kiosk_product")]
 pub async fn kiosk_product(sku: String) -> Result<KioskSku, AppError> {
     let caller = require(is_kiosk).await?;
-    let sku = Sku::parse(&sku).map_err(AppError::Invalid)?;
+    let sku = Sku::parse(&sku)?;
     services::catalog::kiosk_sku(&state()?.db, &sku, &caller.location()?).await
 }

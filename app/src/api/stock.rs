@@ -10,11 +10,6 @@ use {
     crate::services,
 };
 
-#[cfg(feature = "ssr")]
-fn parse_sku(raw: &str) -> Result<Sku, AppError> {
-    Sku::parse(raw).map_err(AppError::Invalid)
-}
-
 /// Search-as-you-type over names, SKU codes and EANs.
 #[server(endpoint = "search_stock")]
 pub async fn search_stock(query: String) -> Result<SearchResults, AppError> {
@@ -26,13 +21,17 @@ pub async fn search_stock(query: String) -> Result<SearchResults, AppError> {
 #[server(endpoint = "get_product_stock")]
 pub async fn get_product_stock(sku: String) -> Result<ProductStock, AppError> {
     let caller = require(Role::is_staff).await?;
-    services::catalog::product_stock(&state()?.db, &parse_sku(&sku)?, &caller.location()?).await
+    services::catalog::product_stock(&state()?.db, &Sku::parse(&sku)?, &caller.location()?).await
 }
 
-#[server(endpoint = "list_locations")]
-pub async fn list_locations() -> Result<Vec<Location>, AppError> {
-    require(Role::is_staff).await?;
-    services::catalog::locations(&state()?.db).await
+/// Where the caller's shop can send goods: every other location.
+#[server(endpoint = "transfer_destinations")]
+pub async fn transfer_destinations() -> Result<Vec<Location>, AppError> {
+    let caller = require(Role::can_move_stock).await?;
+    let here = caller.location()?;
+    let mut all = services::catalog::locations(&state()?.db).await?;
+    all.retain(|l| l.id != here.as_str());
+    Ok(all)
 }
 
 /// What a manager records for their shop.
@@ -45,11 +44,19 @@ pub enum ManagerMovement {
     Transfer,
 }
 
-/// The figures after a recorded movement, to confirm it to the manager.
+/// A recorded movement, for the manager's confirmation (worded by the page).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MovementDone {
-    pub message: String,
+    pub kind: ManagerMovement,
+    pub sku: String,
+    pub quantity: i64,
+    /// For a transfer: where the goods went (the location's name).
+    pub to: Option<String>,
+    pub on_hand: i64,
+    pub available: i64,
     pub seq: i64,
+    /// The form was sent twice; the movement was recorded once.
+    pub replayed: bool,
 }
 
 /// Records a receipt, an adjustment (signed, with a reason), a count or a
@@ -78,7 +85,7 @@ async fn record_movement_inner(
     request_key: Option<String>,
 ) -> Result<MovementDone, AppError> {
     use crate::domain::Quantity;
-    use crate::domain::stock::Movement;
+    use crate::domain::stock::{Movement, parse_whole_number};
     use services::request_keys::RequestKey;
     use services::stock::{MovementRequest, TransferRequest, record_movement, transfer};
 
@@ -89,41 +96,21 @@ async fn record_movement_inner(
         Some(key) => {
             let what = format!("{sku}|{kind:?}|{quantity}|{reason:?}|{to_location:?}");
             let owner = format!("staff:{}", caller.user.username);
-            Some(
-                RequestKey::new(&owner, key, &what)
-                    .map_err(AppError::Invalid)?
-                    .when_reused(
-                        "This form was already sent with other figures, and that movement was \
-                         recorded (its answer was lost on the way). Check the history, then \
-                         record again.",
-                    ),
-            )
+            Some(RequestKey::new(&owner, key, &what)?.from_a_form())
         }
     };
     let once = once.as_ref();
-    let sku = parse_sku(&sku)?;
+    let sku = Sku::parse(&sku)?;
     let here = caller.location()?;
     let actor = caller.actor();
-    let again = |replayed: bool| {
-        if replayed {
-            " (Sent twice: recorded once.)"
-        } else {
-            ""
-        }
-    };
-    let whole_number = |raw: &str| {
-        raw.trim()
-            .parse::<i64>()
-            .map_err(|_| AppError::Invalid(format!("'{}' is not a whole number.", raw.trim())))
-    };
     let movement = match kind {
         ManagerMovement::Transfer => {
             let to = to_location
                 .as_deref()
                 .filter(|t| !t.trim().is_empty())
-                .ok_or_else(|| AppError::Invalid("Choose where to send the goods.".into()))?;
-            let to = LocationId::parse(to).map_err(AppError::Invalid)?;
-            let quantity = Quantity::parse(&quantity).map_err(AppError::Invalid)?;
+                .ok_or(AppError::DestinationRequired)?;
+            let to = LocationId::parse(to)?;
+            let quantity = Quantity::parse(&quantity)?;
             let request = TransferRequest {
                 sku: sku.clone(),
                 from: here,
@@ -132,24 +119,26 @@ async fn record_movement_inner(
             };
             let done = transfer(&state.db, &state.events, &request, &actor, once).await?;
             let (out, _) = done.value;
+            let to_name = services::catalog::locations(&state.db)
+                .await?
+                .into_iter()
+                .find(|l| l.id == to.as_str())
+                .map(|l| l.name)
+                .unwrap_or_else(|| to.to_string());
             return Ok(MovementDone {
-                message: format!(
-                    "Sent {quantity} × {sku} to {to}. {} left here on hand.{}",
-                    out.on_hand,
-                    again(done.replayed)
-                ),
+                kind,
+                sku: sku.to_string(),
+                quantity: quantity.get(),
+                to: Some(to_name),
+                on_hand: out.on_hand,
+                available: out.available,
                 seq: out.seq,
+                replayed: done.replayed,
             });
         }
-        ManagerMovement::Receipt => {
-            Movement::Receipt(Quantity::parse(&quantity).map_err(AppError::Invalid)?)
-        }
-        ManagerMovement::Adjustment => {
-            Movement::adjustment(whole_number(&quantity)?).map_err(AppError::Invalid)?
-        }
-        ManagerMovement::Count => {
-            Movement::count(whole_number(&quantity)?).map_err(AppError::Invalid)?
-        }
+        ManagerMovement::Receipt => Movement::Receipt(Quantity::parse(&quantity)?),
+        ManagerMovement::Adjustment => Movement::adjustment(parse_whole_number(&quantity)?)?,
+        ManagerMovement::Count => Movement::count(parse_whole_number(&quantity)?)?,
     };
     let done = record_movement(
         &state.db,
@@ -167,14 +156,14 @@ async fn record_movement_inner(
     .await?;
     let event = &done.value;
     Ok(MovementDone {
-        message: format!(
-            "{} recorded for {sku}: {} on hand, {} available.{}",
-            movement.kind().label(),
-            event.on_hand,
-            event.available,
-            again(done.replayed)
-        ),
+        kind,
+        sku: sku.to_string(),
+        quantity: 0,
+        to: None,
+        on_hand: event.on_hand,
+        available: event.available,
         seq: event.seq,
+        replayed: done.replayed,
     })
 }
 
@@ -182,6 +171,6 @@ async fn record_movement_inner(
 #[server(endpoint = "movement_history")]
 pub async fn movement_history(sku: String) -> Result<Vec<MovementLine>, AppError> {
     let caller = require(Role::can_move_stock).await?;
-    services::catalog::movement_history(&state()?.db, &parse_sku(&sku)?, &caller.location()?, 50)
+    services::catalog::movement_history(&state()?.db, &Sku::parse(&sku)?, &caller.location()?, 50)
         .await
 }

@@ -1,37 +1,46 @@
+use super::language::LanguageSwitch;
+use crate::context::use_user;
 use crate::domain::Role;
-use crate::shell::UserContext;
+use crate::i18n::{Locale, t, t_string, use_i18n};
 use leptos::prelude::*;
+use leptos_i18n::I18nContext;
 
-/// The bar at the top: who is signed in, where, and the way out.
+/// The bar at the top: who is signed in, where, the language, and the way
+/// out. The kiosk gets a large language switch instead of staff links.
 #[component]
 pub fn Header() -> impl IntoView {
-    let UserContext(user) = expect_context();
+    let i18n = use_i18n();
+    let user = use_user().0;
     view! {
         <header class="top-bar">
-            <a class="brand" href="/">"Web-in-store"</a>
+            <a class="brand" href="/">{t!(i18n, app.name)}</a>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let user = user.await.ok().flatten();
                     user.map(|user| {
                         let is_staff = user.role.is_staff();
+                        let is_kiosk = user.role == Role::Kiosk;
+                        let (shop, role) = (user.location_name.clone(), user.role);
+                        let where_and_role = move || {
+                            t_string!(i18n, header.where_and_role, shop = shop.clone(), role = role_label(i18n, role))
+                                .to_string()
+                        };
                         view! {
-                            <nav aria-label="Main">
-                                {is_staff.then(|| view! { <a href="/stock">"Stock"</a> })}
-                            </nav>
+                            {is_staff.then(|| view! {
+                                <nav aria-label=move || t_string!(i18n, header.nav_label)>
+                                    <a href="/stock">{t!(i18n, header.nav_stock)}</a>
+                                </nav>
+                            })}
                             <span class="who">
                                 <span class="who-name">{user.display_name.clone()}</span>
-                                <span class="who-shop">
-                                    {format!("{} · {}", user.location_name, role_label(user.role))}
-                                </span>
+                                <span class="who-shop">{where_and_role}</span>
                             </span>
-                            {(user.role != Role::Kiosk)
-                                .then(|| {
-                                    view! {
-                                        <form method="post" action="/auth/logout" class="sign-out">
-                                            <button type="submit">"Sign out"</button>
-                                        </form>
-                                    }
-                                })}
+                            <LanguageSwitch large=is_kiosk/>
+                            {(!is_kiosk).then(|| view! {
+                                <form method="post" action="/auth/logout" class="sign-out">
+                                    <button type="submit">{t!(i18n, header.sign_out)}</button>
+                                </form>
+                            })}
                         }
                     })
                 })}
@@ -40,10 +49,11 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-fn role_label(role: Role) -> &'static str {
+fn role_label(i18n: I18nContext<Locale>, role: Role) -> String {
     match role {
-        Role::Associate => "Sales associate",
-        Role::Manager => "Store manager",
-        Role::Kiosk => "Kiosk",
+        Role::Associate => t_string!(i18n, role.associate),
+        Role::Manager => t_string!(i18n, role.manager),
+        Role::Kiosk => t_string!(i18n, role.kiosk),
     }
+    .to_string()
 }

@@ -5,6 +5,7 @@
 //! the page also reloads its figures, so no stale number survives.
 
 use crate::domain::stock::StockEvent;
+use crate::i18n::{t_string, use_i18n};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -197,13 +198,18 @@ mod browser {
     }
 }
 
-/// Shows whether figures on screen are live.
+/// Shows whether figures on screen are live. Without JavaScript there is
+/// no live link: only "not live" shows. The stylesheet decides which of the
+/// two badges is seen from the `js` class the page's head script puts on
+/// `<html>` (`noscript` is not used: a browser with scripting switched off
+/// by its automation does not show it).
 #[component]
 pub fn LiveBadge(state: ReadSignal<LinkState>) -> impl IntoView {
+    let i18n = use_i18n();
     let label = move || match state.get() {
-        LinkState::Connecting => "Connecting…",
-        LinkState::Live => "Live",
-        LinkState::Reconnecting => "Reconnecting…",
+        LinkState::Connecting => t_string!(i18n, live.connecting),
+        LinkState::Live => t_string!(i18n, live.live),
+        LinkState::Reconnecting => t_string!(i18n, live.reconnecting),
     };
     let kind = move || match state.get() {
         LinkState::Connecting => "connecting",
@@ -215,8 +221,6 @@ pub fn LiveBadge(state: ReadSignal<LinkState>) -> impl IntoView {
             <span class="dot" aria-hidden="true"></span>
             {label}
         </span>
-        <noscript>
-            <span class="live-badge">"Not live: reload for fresh figures"</span>
-        </noscript>
+        <span class="live-off">{move || t_string!(i18n, live.not_live)}</span>
     }
 }

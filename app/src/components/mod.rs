@@ -2,8 +2,11 @@
 
 pub mod feedback;
 pub mod header;
+pub mod language;
 pub mod live;
 pub mod request_key;
+pub mod result_list;
+pub mod scan;
 pub mod search_box;
 pub mod stock_table;
 pub mod variant_grid;

@@ -51,7 +51,7 @@ where
     Effect::new(move |_| {
         let answered = outcome.with(|o| {
             o.as_ref()
-                .is_some_and(|r| !matches!(r, Err(AppError::Transport(_))))
+                .is_some_and(|r| !matches!(r, Err(AppError::Transport { .. })))
         });
         if answered {
             key.set(new_request_key());

@@ -1,3 +1,4 @@
+use crate::i18n::{t, use_i18n};
 use leptos::prelude::*;
 
 /// The one search box: part of a name, a SKU, or a scanned EAN. A plain
@@ -11,14 +12,16 @@ pub fn SearchBox(
     /// The text already searched (from the address).
     #[prop(into)]
     initial: String,
-    #[prop(into)] label: String,
-    #[prop(into)] placeholder: String,
+    /// The field's label and example, in the page's language.
+    label: Signal<String>,
+    placeholder: Signal<String>,
     /// Called with the text on each keystroke.
     on_type: Callback<String>,
     /// Called with the text on Enter.
     on_enter: Callback<String>,
     #[prop(optional, into)] input_ref: Option<NodeRef<leptos::html::Input>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let input_ref = input_ref.unwrap_or_default();
     view! {
         <form
@@ -33,7 +36,7 @@ pub fn SearchBox(
                 }
             }
         >
-            <label for="search-input">{label}</label>
+            <label for="search-input">{move || label.get()}</label>
             <div class="search-row">
                 <input
                     id="search-input"
@@ -41,15 +44,16 @@ pub fn SearchBox(
                     type="search"
                     name="q"
                     value=initial
-                    placeholder=placeholder
+                    placeholder=move || placeholder.get()
                     autocomplete="off"
                     autocapitalize="none"
                     spellcheck="false"
                     autofocus
                     enterkeyhint="search"
+                    data-takes-scans=""
                     on:input=move |ev| on_type.run(event_target_value(&ev))
                 />
-                <button type="submit" class="primary">"Search"</button>
+                <button type="submit" class="primary">{t!(i18n, search.submit)}</button>
             </div>
         </form>
     }

@@ -1,4 +1,6 @@
 use super::live::LiveStock;
+use crate::domain::geo::format_km;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{LocationKind, LocationStock, SkuStock};
 use leptos::prelude::*;
 
@@ -6,6 +8,7 @@ use leptos::prelude::*;
 /// first, then warehouses. Figures update live.
 #[component]
 pub fn StockTable(stock: SkuStock, live: LiveStock) -> impl IntoView {
+    let i18n = use_i18n();
     let sku = stock.sku.clone();
     let rows = stock
         .locations
@@ -14,24 +17,27 @@ pub fn StockTable(stock: SkuStock, live: LiveStock) -> impl IntoView {
         .collect_view();
     view! {
         <table class="stock-table">
-            <caption class="visually-hidden">{format!("Stock of {} by location", stock.sku)}</caption>
+            <caption class="visually-hidden">
+                {move || t_string!(i18n, stock_table.caption, sku = sku.clone()).to_string()}
+            </caption>
             <thead>
                 <tr>
-                    <th scope="col">"Location"</th>
-                    <th scope="col" class="num">"Distance"</th>
-                    <th scope="col" class="num">"On hand"</th>
-                    <th scope="col" class="num">"Reserved"</th>
-                    <th scope="col" class="num">"Available"</th>
+                    <th scope="col">{t!(i18n, stock_table.location)}</th>
+                    <th scope="col" class="num">{t!(i18n, stock_table.distance)}</th>
+                    <th scope="col" class="num">{t!(i18n, stock_table.on_hand)}</th>
+                    <th scope="col" class="num">{t!(i18n, stock_table.reserved)}</th>
+                    <th scope="col" class="num">{t!(i18n, stock_table.available)}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
-        <p class="hint table-note">"Available = on hand − reserved for orders − safety stock."</p>
+        <p class="hint table-note">{t!(i18n, stock_table.note)}</p>
     }
 }
 
 #[component]
 fn StockRow(sku: String, row: LocationStock, live: LiveStock) -> impl IntoView {
+    let i18n = use_i18n();
     let location = row.location_id.clone();
     let loaded = (row.on_hand, row.reserved, row.available);
     let loaded_seq = row.last_seq;
@@ -43,18 +49,21 @@ fn StockRow(sku: String, row: LocationStock, live: LiveStock) -> impl IntoView {
         })
     };
     let figures = move || pushed.get().unwrap_or(loaded);
-    let place = match (row.distance_km, row.kind) {
-        (None, LocationKind::Store) => "This shop".to_string(),
-        (_, LocationKind::Warehouse) => "Warehouse".to_string(),
-        (Some(_), LocationKind::Store) => row.city.clone(),
-    };
-    let distance = row
-        .distance_km
-        .map(|km| format!("{km:.0} km"))
-        .unwrap_or_default();
     let is_here = row.distance_km.is_none() && row.kind == LocationKind::Store;
+    let is_warehouse = row.kind == LocationKind::Warehouse;
+    let city = row.city.clone();
+    let place = move || {
+        if is_warehouse {
+            t_string!(i18n, stock_table.warehouse).to_string()
+        } else if is_here {
+            t_string!(i18n, stock_table.this_shop).to_string()
+        } else {
+            city.clone()
+        }
+    };
+    let distance = row.distance_km.map(format_km).unwrap_or_default();
     view! {
-        <tr data-location=location.clone() class:here=is_here class:warehouse={row.kind == LocationKind::Warehouse} class:changed=move || pushed.get().is_some()>
+        <tr data-location=location.clone() class:here=is_here class:warehouse=is_warehouse class:changed=move || pushed.get().is_some()>
             <th scope="row">
                 <span class="loc-name">{row.name.clone()}</span>
                 <span class="loc-place">{place}</span>

@@ -1,4 +1,5 @@
 use super::live::LiveStock;
+use crate::i18n::{t_string, use_i18n};
 use crate::model::{ProductView, VariantCell};
 use leptos::prelude::*;
 
@@ -14,6 +15,7 @@ pub fn VariantGrid(
     #[prop(into)]
     link_base: String,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let header = product
         .sizes
         .iter()
@@ -43,7 +45,13 @@ pub fn VariantGrid(
                             />
                         }
                         .into_any(),
-                        None => view! { <td class="variant missing">"–"</td> }.into_any(),
+                        None => view! {
+                            <td class="variant missing">
+                                <span aria-hidden="true">"–"</span>
+                                <span class="visually-hidden">{move || t_string!(i18n, variant_grid.missing)}</span>
+                            </td>
+                        }
+                        .into_any(),
                     }
                 })
                 .collect_view();
@@ -57,7 +65,7 @@ pub fn VariantGrid(
         .collect_view();
     view! {
         <table class="variant-grid">
-            <caption class="visually-hidden">"Available here by colour and size"</caption>
+            <caption class="visually-hidden">{move || t_string!(i18n, variant_grid.caption)}</caption>
             <thead>
                 <tr>
                     <td></td>
@@ -77,6 +85,7 @@ fn VariantLink(
     live: LiveStock,
     link_base: String,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let is_selected = cell.sku == selected;
     let loaded = cell.available_here;
     let (sku, seq) = (cell.sku.clone(), cell.seq_here);
@@ -85,13 +94,23 @@ fn VariantLink(
             .map(|e| e.available)
             .unwrap_or(loaded)
     });
-    let label = format!("{} {}", cell.colour, cell.size);
+    let (colour, size) = (cell.colour.clone(), cell.size.clone());
+    let label = move || {
+        t_string!(
+            i18n,
+            variant_grid.cell,
+            colour = colour.clone(),
+            size = size.clone(),
+            count = available.get()
+        )
+        .to_string()
+    };
     view! {
         <td class="variant" class:selected=is_selected>
             <a
                 href=format!("{link_base}{}", cell.sku)
                 aria-current=is_selected.then_some("true")
-                aria-label=move || format!("{label}: {} available here", available.get())
+                aria-label=label
                 data-sku=cell.sku.clone()
                 class:none=move || available.get() == 0
                 class:low=move || (1..=2).contains(&available.get())

@@ -28,6 +28,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "request_keys",
         include_str!("../../migrations/0005_request_keys.sql"),
     ),
+    (
+        6,
+        "staff_language",
+        include_str!("../../migrations/0006_staff_language.sql"),
+    ),
 ];
 
 /// Secondary indexes of `stock_levels`: a bulk load builds them once at the

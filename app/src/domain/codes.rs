@@ -1,6 +1,7 @@
 //! Identifiers that arrive as text from people, scanners and other systems.
 //! Each is parsed once at the edge; past that point it is known to be valid.
 
+use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -11,19 +12,14 @@ use std::fmt;
 pub struct Sku(String);
 
 impl Sku {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
         let code = raw.trim().to_ascii_uppercase();
-        if code.len() < 3 || code.len() > 40 {
-            return Err(format!(
-                "'{}' is not a SKU: a SKU has 3 to 40 characters",
-                raw.trim()
-            ));
-        }
-        if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(format!(
-                "'{}' is not a SKU: only letters, digits and dashes are allowed",
-                raw.trim()
-            ));
+        let well_formed = (3..=40).contains(&code.len())
+            && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !well_formed {
+            return Err(AppError::NotASku {
+                text: raw.trim().chars().take(50).collect(),
+            });
         }
         Ok(Self(code))
     }
@@ -96,13 +92,15 @@ impl fmt::Display for Ean13 {
 pub struct LocationId(String);
 
 impl LocationId {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
         let id = raw.trim().to_ascii_uppercase();
         if id.is_empty()
             || id.len() > 16
             || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         {
-            return Err(format!("'{}' is not a location id", raw.trim()));
+            return Err(AppError::NotALocation {
+                text: raw.trim().chars().take(30).collect(),
+            });
         }
         Ok(Self(id))
     }

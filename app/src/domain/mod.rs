@@ -2,15 +2,18 @@
 
 pub mod codes;
 pub mod geo;
+pub mod lang;
 pub mod money;
 pub mod order;
 pub mod role;
+pub mod scan;
 pub mod search;
 pub mod sign_in;
 pub mod stock;
 pub mod time;
 
 pub use codes::{Ean13, LocationId, Sku};
+pub use lang::Lang;
 pub use money::Cents;
 pub use role::Role;
 pub use stock::{MovementKind, Quantity, StockFigures};

@@ -61,19 +61,28 @@ fn lock_ms(count: i64) -> i64 {
     (FIRST_LOCK_MS << doublings).min(LONGEST_LOCK_MS)
 }
 
-/// A wait as a person reads it: "30 seconds", "2 minutes".
-pub fn wait_text(seconds: u64) -> String {
+/// A wait rounded as a person reads it: seconds under a minute, then whole
+/// minutes, rounded up (never "0 minutes" while something is still locked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    Seconds(u64),
+    Minutes(u64),
+}
+
+pub fn wait(seconds: u64) -> Wait {
     match seconds {
-        0..=1 => "a second".to_string(),
-        2..=59 => format!("{seconds} seconds"),
-        _ => {
-            let minutes = seconds.div_ceil(60);
-            if minutes == 1 {
-                "a minute".to_string()
-            } else {
-                format!("{minutes} minutes")
-            }
-        }
+        0..=59 => Wait::Seconds(seconds.max(1)),
+        _ => Wait::Minutes(seconds.div_ceil(60)),
+    }
+}
+
+/// A wait in English, for other systems and the logs: "30 seconds".
+pub fn wait_text(seconds: u64) -> String {
+    match wait(seconds) {
+        Wait::Seconds(1) => "a second".to_string(),
+        Wait::Seconds(n) => format!("{n} seconds"),
+        Wait::Minutes(1) => "a minute".to_string(),
+        Wait::Minutes(n) => format!("{n} minutes"),
     }
 }
 

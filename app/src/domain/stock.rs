@@ -5,6 +5,7 @@
 //! and which floor the result must stay above; the database applies them
 //! in a single conditional statement.
 
+use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -18,24 +19,21 @@ pub const MAX_MOVEMENT_QUANTITY: i64 = 10_000;
 pub struct Quantity(i64);
 
 impl Quantity {
-    pub fn new(n: i64) -> Result<Self, String> {
+    pub fn new(n: i64) -> Result<Self, AppError> {
         if n <= 0 {
-            Err(format!("The quantity must be at least 1 (got {n})."))
+            Err(AppError::QuantityTooSmall { got: n })
         } else if n > MAX_MOVEMENT_QUANTITY {
-            Err(format!(
-                "{n} items in one movement is more than the {MAX_MOVEMENT_QUANTITY} allowed: check the quantity."
-            ))
+            Err(AppError::QuantityTooLarge {
+                got: n,
+                max: MAX_MOVEMENT_QUANTITY,
+            })
         } else {
             Ok(Self(n))
         }
     }
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let trimmed = raw.trim();
-        let n: i64 = trimmed
-            .parse()
-            .map_err(|_| format!("'{trimmed}' is not a whole number of items."))?;
-        Self::new(n)
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        Self::new(parse_whole_number(raw)?)
     }
 
     pub fn get(self) -> i64 {
@@ -47,6 +45,14 @@ impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
     }
+}
+
+/// A signed whole number typed by a person (`-2`, ` 12 `).
+pub fn parse_whole_number(raw: &str) -> Result<i64, AppError> {
+    let trimmed = raw.trim();
+    trimmed.parse().map_err(|_| AppError::NotAWholeNumber {
+        text: trimmed.chars().take(40).collect(),
+    })
 }
 
 /// The figures of one SKU at one location.
@@ -118,27 +124,13 @@ impl MovementKind {
         }
     }
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
         Self::ALL
             .into_iter()
             .find(|k| k.as_str() == raw.trim())
-            .ok_or_else(|| format!("'{}' is not a kind of stock movement.", raw.trim()))
-    }
-
-    /// Words for a person reading the movement history.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Receipt => "Receipt",
-            Self::Sale => "Sale",
-            Self::Return => "Customer return",
-            Self::Adjustment => "Adjustment",
-            Self::Count => "Count",
-            Self::TransferOut => "Transfer out",
-            Self::TransferIn => "Transfer in",
-            Self::Reservation => "Reserved for order",
-            Self::Release => "Reservation released",
-            Self::Handover => "Handed over",
-        }
+            .ok_or_else(|| AppError::NotAMovementKind {
+                text: raw.trim().chars().take(40).collect(),
+            })
     }
 }
 
@@ -181,26 +173,25 @@ pub enum Movement {
 }
 
 impl Movement {
-    pub fn adjustment(delta: i64) -> Result<Self, String> {
+    pub fn adjustment(delta: i64) -> Result<Self, AppError> {
         if delta == 0 {
-            return Err("An adjustment of 0 changes nothing: enter how many items to add (+) or remove (-).".into());
+            return Err(AppError::AdjustmentIsZero);
         }
         if delta.abs() > MAX_MOVEMENT_QUANTITY {
-            return Err(format!(
-                "An adjustment of {delta} is beyond the {MAX_MOVEMENT_QUANTITY} allowed: check the figure."
-            ));
+            return Err(AppError::AdjustmentTooLarge {
+                delta,
+                max: MAX_MOVEMENT_QUANTITY,
+            });
         }
         Ok(Self::Adjustment(delta))
     }
 
-    pub fn count(counted: i64) -> Result<Self, String> {
+    pub fn count(counted: i64) -> Result<Self, AppError> {
         if counted < 0 {
-            return Err("A count cannot be negative.".into());
+            return Err(AppError::CountNegative);
         }
         if counted > 10 * MAX_MOVEMENT_QUANTITY {
-            return Err(format!(
-                "A count of {counted} is not plausible: check the figure."
-            ));
+            return Err(AppError::CountImplausible { counted });
         }
         Ok(Self::Count(counted))
     }
@@ -277,8 +268,13 @@ impl Movement {
                 _ if respects_safety => StockRefusal::NotEnoughAvailable {
                     available: before.available(),
                 },
+                // Say what is really short: the shelf, or what orders hold.
+                _ if before.reserved <= 0 => StockRefusal::NotEnoughOnHand {
+                    on_hand: before.on_hand.max(0),
+                },
                 _ => StockRefusal::NotEnoughFree {
                     free: (before.on_hand - before.reserved).max(0),
+                    reserved: before.reserved,
                 },
             });
         }
@@ -286,19 +282,45 @@ impl Movement {
     }
 }
 
-/// Why a movement was refused; the text tells a person what to do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+/// Why a movement was refused, with the figures that explain it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StockRefusal {
-    #[error("Only {available} available: the rest is reserved for orders or kept as safety stock.")]
-    NotEnoughAvailable { available: i64 },
-    #[error("Only {free} not reserved for orders: release reservations before removing more.")]
-    NotEnoughFree { free: i64 },
-    #[error("Only {reserved} reserved: cannot release or hand over more than that.")]
-    NotReserved { reserved: i64 },
-    #[error(
-        "Counted {counted} but {reserved} are reserved for orders: check the count or release reservations first."
-    )]
-    CountBelowReserved { counted: i64, reserved: i64 },
+    /// A sale or reservation beyond what may be promised.
+    NotEnoughAvailable {
+        available: i64,
+    },
+    /// Removing more than the shelf holds (nothing is reserved).
+    NotEnoughOnHand {
+        on_hand: i64,
+    },
+    /// Removing goods that orders hold.
+    NotEnoughFree {
+        free: i64,
+        reserved: i64,
+    },
+    NotReserved {
+        reserved: i64,
+    },
+    CountBelowReserved {
+        counted: i64,
+        reserved: i64,
+    },
+}
+
+impl From<StockRefusal> for AppError {
+    fn from(refusal: StockRefusal) -> Self {
+        match refusal {
+            StockRefusal::NotEnoughAvailable { available } => Self::NotEnoughStock { available },
+            StockRefusal::NotEnoughOnHand { on_hand } => Self::NotEnoughOnHand { on_hand },
+            StockRefusal::NotEnoughFree { free, reserved } => {
+                Self::NotEnoughFree { free, reserved }
+            }
+            StockRefusal::NotReserved { reserved } => Self::NotReserved { reserved },
+            StockRefusal::CountBelowReserved { counted, reserved } => {
+                Self::CountBelowReserved { counted, reserved }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -329,8 +351,15 @@ mod tests {
         assert!(Quantity::new(-3).is_err());
         assert!(Quantity::new(MAX_MOVEMENT_QUANTITY + 1).is_err());
         assert_eq!(Quantity::parse(" 12 ").map(Quantity::get), Ok(12));
-        assert!(Quantity::parse("1.5").is_err());
+        assert_eq!(
+            Quantity::parse("1.5"),
+            Err(AppError::NotAWholeNumber { text: "1.5".into() })
+        );
         assert!(Quantity::parse("ten").is_err());
+        assert_eq!(
+            Quantity::parse("0"),
+            Err(AppError::QuantityTooSmall { got: 0 })
+        );
     }
 
     #[test]
@@ -360,7 +389,22 @@ mod tests {
         );
         assert_eq!(
             Movement::TransferOut(q(5)).apply(before),
-            Err(StockRefusal::NotEnoughFree { free: 4 })
+            Err(StockRefusal::NotEnoughFree {
+                free: 4,
+                reserved: 1
+            })
+        );
+    }
+
+    #[test]
+    fn removing_from_an_empty_shelf_speaks_of_the_shelf_not_of_reservations() {
+        assert_eq!(
+            Movement::TransferOut(q(500)).apply(figures(0, 0, 0)),
+            Err(StockRefusal::NotEnoughOnHand { on_hand: 0 })
+        );
+        assert_eq!(
+            Movement::Adjustment(-3).apply(figures(2, 0, 1)),
+            Err(StockRefusal::NotEnoughOnHand { on_hand: 2 })
         );
     }
 

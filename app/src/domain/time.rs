@@ -1,18 +1,31 @@
-//! Times as the shop reads them: French local time, without a time-zone
-//! database (the rule for mainland France is fixed: CET, CEST in summer).
+//! Times as the shop reads them: the shop's local time (Europe/Paris: every
+//! shop of the chain is in mainland France), without a time-zone database
+//! (the rule is fixed: CET, CEST in summer). No time-zone data goes to the
+//! browser, and server and browser print the same text.
 
-/// `dd/mm/yyyy hh:mm` in Paris time for milliseconds since the epoch.
-pub fn format_paris(ms: i64) -> String {
+use super::lang::Lang;
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A moment (milliseconds since the epoch) in the shop's local time:
+/// `23/11/2026 14:05` in French, `23 Nov 2026, 14:05` in English (a day
+/// first, and a month no reader can take for a day).
+pub fn format_shop_time(ms: i64, lang: Lang) -> String {
     let utc_secs = ms.div_euclid(1000);
     let offset_hours = if is_summer_time(utc_secs) { 2 } else { 1 };
     let local = utc_secs + offset_hours * 3600;
     let (y, m, d) = civil_from_days(local.div_euclid(86_400));
     let secs_of_day = local.rem_euclid(86_400);
-    format!(
-        "{d:02}/{m:02}/{y} {:02}:{:02}",
-        secs_of_day / 3600,
-        (secs_of_day % 3600) / 60
-    )
+    let (hour, minute) = (secs_of_day / 3600, (secs_of_day % 3600) / 60);
+    match lang {
+        Lang::Fr => format!("{d:02}/{m:02}/{y} {hour:02}:{minute:02}"),
+        Lang::En => {
+            let month = MONTHS_EN[((m - 1).clamp(0, 11)) as usize];
+            format!("{d} {month} {y}, {hour:02}:{minute:02}")
+        }
+    }
 }
 
 /// EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC
@@ -63,13 +76,27 @@ mod tests {
     #[test]
     fn winter_is_utc_plus_one() {
         // 2026-11-23 12:00:00 UTC
-        assert_eq!(format_paris(1_795_435_200_000), "23/11/2026 13:00");
+        assert_eq!(
+            format_shop_time(1_795_435_200_000, Lang::Fr),
+            "23/11/2026 13:00"
+        );
+        assert_eq!(
+            format_shop_time(1_795_435_200_000, Lang::En),
+            "23 Nov 2026, 13:00"
+        );
     }
 
     #[test]
     fn summer_is_utc_plus_two() {
         // 2026-07-14 10:30:00 UTC
-        assert_eq!(format_paris(1_784_025_000_000), "14/07/2026 12:30");
+        assert_eq!(
+            format_shop_time(1_784_025_000_000, Lang::Fr),
+            "14/07/2026 12:30"
+        );
+        assert_eq!(
+            format_shop_time(1_784_025_000_000, Lang::En),
+            "14 Jul 2026, 12:30"
+        );
     }
 
     #[test]

@@ -1,15 +1,18 @@
 //! The self-service kiosk: a customer checks price and stock. No staff
-//! feature and no personal data; idle for two minutes, it starts over.
+//! feature and no personal data; idle for two minutes, it starts over, in
+//! French.
 
 use crate::api::kiosk::{kiosk_product, kiosk_search};
-use crate::components::feedback::{ErrorMessage, Loading};
+use crate::components::feedback::{ErrorMessage, Loading, Loads};
 use crate::components::live::use_live_stock;
+use crate::components::result_list::ResultList;
 use crate::components::search_box::SearchBox;
 use crate::components::variant_grid::VariantGrid;
 use crate::domain::Cents;
 use crate::domain::search::encode_query_value;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::model::{ProductView, SearchResults};
-use crate::pages::stock::ResultList;
+use crate::translate::use_lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -21,6 +24,7 @@ pub const KIOSK_IDLE_SECONDS: u64 = 120;
 
 #[component]
 pub fn KioskHome() -> impl IntoView {
+    let i18n = use_i18n();
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
     let results = Resource::new(
@@ -63,20 +67,20 @@ pub fn KioskHome() -> impl IntoView {
         });
     });
     view! {
-        <Title text="Find a product"/>
+        <Title text=move || t_string!(i18n, kiosk.page_title).to_string()/>
         <IdleReset/>
         <section class="panel kiosk">
-            <h1>"Find a product"</h1>
-            <p class="kiosk-lead">"Check the price and whether it is in stock here or elsewhere."</p>
+            <h1>{t!(i18n, kiosk.heading)}</h1>
+            <p class="kiosk-lead">{t!(i18n, kiosk.lead)}</p>
             <SearchBox
                 action="/kiosk"
                 initial=q.get_untracked()
-                label="Product name or barcode"
-                placeholder="e.g. robe lin, or scan the label"
+                label=Signal::derive(move || t_string!(i18n, kiosk.search_label).to_string())
+                placeholder=Signal::derive(move || t_string!(i18n, kiosk.placeholder).to_string())
                 on_type
                 on_enter
             />
-            <Transition fallback=|| view! { <Loading what="results"/> }>
+            <Transition fallback=|| view! { <Loading what=Loads::Results/> }>
                 {move || Suspend::new(async move {
                     match results.await {
                         Ok(None) => ().into_any(),
@@ -91,6 +95,8 @@ pub fn KioskHome() -> impl IntoView {
 
 #[component]
 pub fn KioskProductPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
     let params = use_params_map();
     let sku = Memo::new(move |_| params.with(|p| p.get("sku").unwrap_or_default()));
     let data = Resource::new(move || sku.get(), kiosk_product);
@@ -110,29 +116,32 @@ pub fn KioskProductPage() -> impl IntoView {
         now
     });
     view! {
-        <Title text="Product"/>
+        <Title text=move || t_string!(i18n, kiosk.product_title).to_string()/>
         <IdleReset/>
-        <p class="back"><a class="button" href="/kiosk">"← New search"</a></p>
-        <Transition fallback=|| view! { <Loading what="the product"/> }>
+        <p class="back"><a class="button" href="/kiosk">{t!(i18n, kiosk.new_search)}</a></p>
+        <Transition fallback=|| view! { <Loading what=Loads::Product/> }>
             {move || Suspend::new(async move {
                 let item = match data.await {
                     Ok(item) => item,
                     Err(error) => return view! { <ErrorMessage error/> }.into_any(),
                 };
-                let here = if item.available_here > 0 {
-                    format!("{} in stock in this shop", item.available_here)
-                } else {
-                    "Not in stock in this shop".to_string()
+                let available_here = item.available_here;
+                let here = move || match available_here {
+                    0 => t_string!(i18n, kiosk.not_here).to_string(),
+                    count => t_string!(i18n, kiosk.here, count).to_string(),
                 };
-                let elsewhere = match item.other_shops_with_stock {
-                    0 => "Not available in our other shops".to_string(),
-                    1 => "Available in 1 other shop".to_string(),
-                    n => format!("Available in {n} other shops"),
+                let shops = item.other_shops_with_stock;
+                let elsewhere = move || match shops {
+                    0 => t_string!(i18n, kiosk.shops_none).to_string(),
+                    count => t_string!(i18n, kiosk.shops, count).to_string(),
                 };
-                let warehouse = if item.warehouse_has_stock {
-                    "Available at the warehouse for delivery or pickup here"
-                } else {
-                    "Not available at the warehouse"
+                let at_warehouse = item.warehouse_has_stock;
+                let warehouse = move || {
+                    if at_warehouse {
+                        t_string!(i18n, kiosk.warehouse_yes)
+                    } else {
+                        t_string!(i18n, kiosk.warehouse_no)
+                    }
                 };
                 let product = ProductView {
                     id: item.product_id.clone(),
@@ -143,17 +152,18 @@ pub fn KioskProductPage() -> impl IntoView {
                     sizes: unique(item.variants.iter().map(|v| v.size.clone())),
                     variants: item.variants.clone(),
                 };
+                let price = Cents(item.price_cents);
                 view! {
                     <section class="panel kiosk product">
                         <h1>{item.product_name.clone()}</h1>
                         <p class="meta">{format!("{} · {}", item.colour, item.size)}</p>
-                        <p class="price kiosk-price">{Cents(item.price_cents).to_string()}</p>
-                        <ul class="availability" aria-label="Availability">
-                            <li class:yes={item.available_here > 0} data-availability="here">{here}</li>
-                            <li class:yes={item.other_shops_with_stock > 0} data-availability="shops">{elsewhere}</li>
-                            <li class:yes=item.warehouse_has_stock data-availability="warehouse">{warehouse}</li>
+                        <p class="price kiosk-price">{move || price.format(lang.get())}</p>
+                        <ul class="availability" aria-label=move || t_string!(i18n, kiosk.availability)>
+                            <li class:yes={available_here > 0} data-availability="here">{here}</li>
+                            <li class:yes={shops > 0} data-availability="shops">{elsewhere}</li>
+                            <li class:yes=at_warehouse data-availability="warehouse">{warehouse}</li>
                         </ul>
-                        <h2>"Other colours and sizes here"</h2>
+                        <h2>{t!(i18n, kiosk.other_variants)}</h2>
                         <VariantGrid product selected=item.sku.clone() here=item.location_id.clone() live link_base="/kiosk/"/>
                     </section>
                 }
@@ -175,13 +185,17 @@ fn unique(items: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 /// Starts the kiosk over after [`KIOSK_IDLE_SECONDS`] without a touch or a
-/// key: a full reload to the home screen, so nothing typed survives.
+/// key: back in French, then a full reload to the home screen, so nothing
+/// typed or chosen survives for the next customer.
 #[component]
 fn IdleReset() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     {
+        use crate::domain::Lang;
+        use crate::domain::lang::LANG_COOKIE;
         use leptos::ev;
         use std::time::Duration;
+        use wasm_bindgen::JsCast;
         let timer: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
         let restart = move || {
             if let Some(handle) = timer.get_value() {
@@ -189,9 +203,20 @@ fn IdleReset() -> impl IntoView {
             }
             let handle = set_timeout_with_handle(
                 || {
-                    if let Some(window) = web_sys::window() {
-                        let _ = window.location().assign("/kiosk");
+                    let Some(window) = web_sys::window() else {
+                        return;
+                    };
+                    if let Some(document) = window
+                        .document()
+                        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+                    {
+                        let french = format!(
+                            "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+                            Lang::Fr.code()
+                        );
+                        let _ = document.set_cookie(&french);
                     }
+                    let _ = window.location().assign("/kiosk");
                 },
                 Duration::from_secs(KIOSK_IDLE_SECONDS),
             )

@@ -1,15 +1,19 @@
+use crate::i18n::{t, t_string, use_i18n};
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
+        <Title text=move || t_string!(i18n, not_found.title).to_string()/>
         <section class="panel">
-            <h1>"Page not found"</h1>
-            <p>"This address does not exist. "<a href="/">"Go to the start page"</a></p>
+            <h1>{t!(i18n, not_found.title)}</h1>
+            <p>{t!(i18n, not_found.text)}" "<a href="/">{t!(i18n, not_found.home)}</a></p>
         </section>
     }
 }

@@ -1,15 +1,18 @@
 //! The associate's screens: search, then one product's stock everywhere.
 
 use crate::api::stock::{get_product_stock, search_stock};
-use crate::components::feedback::{ErrorMessage, Loading};
+use crate::components::feedback::{ErrorMessage, Loading, Loads};
 use crate::components::live::{LiveBadge, use_live_stock};
+use crate::components::result_list::ResultList;
 use crate::components::search_box::SearchBox;
 use crate::components::stock_table::StockTable;
 use crate::components::variant_grid::VariantGrid;
+use crate::context::use_user;
 use crate::domain::search::encode_query_value;
 use crate::domain::{Cents, Role};
-use crate::model::{LocationKind, SearchHit, SearchResults};
-use crate::shell::UserContext;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::model::{LocationKind, SearchResults};
+use crate::translate::use_lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -18,6 +21,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
+    let i18n = use_i18n();
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
     let results = Resource::new(
@@ -62,21 +66,21 @@ pub fn SearchPage() -> impl IntoView {
         });
     });
     view! {
-        <Title text="Stock search · Web-in-store"/>
+        <Title text=move || t_string!(i18n, search.page_title).to_string()/>
         <section class="panel">
-            <h1 class="visually-hidden">"Stock search"</h1>
+            <h1 class="visually-hidden">{t!(i18n, search.page_title)}</h1>
             <SearchBox
                 action="/stock"
                 initial=q.get_untracked()
-                label="Find a product"
-                placeholder="Name, SKU or scan a barcode"
+                label=Signal::derive(move || t_string!(i18n, search.label).to_string())
+                placeholder=Signal::derive(move || t_string!(i18n, search.placeholder).to_string())
                 on_type
                 on_enter
             />
-            <Transition fallback=|| view! { <Loading what="results"/> }>
+            <Transition fallback=|| view! { <Loading what=Loads::Results/> }>
                 {move || Suspend::new(async move {
                     match results.await {
-                        Ok(None) => view! { <SearchHint/> }.into_any(),
+                        Ok(None) => view! { <p class="hint">{t!(i18n, search.hint)}</p> }.into_any(),
                         Ok(Some(found)) => view! { <ResultList found link_base="/stock/"/> }.into_any(),
                         Err(error) => view! { <ErrorMessage error/> }.into_any(),
                     }
@@ -87,71 +91,9 @@ pub fn SearchPage() -> impl IntoView {
 }
 
 #[component]
-fn SearchHint() -> impl IntoView {
-    view! {
-        <p class="hint">
-            "Type part of a name (\"robe lin\"), the start of a SKU (\"ROB-0001\") or scan a barcode."
-        </p>
-    }
-}
-
-/// Search results as large touch targets.
-#[component]
-pub fn ResultList(found: SearchResults, #[prop(into)] link_base: String) -> impl IntoView {
-    if found.hits.is_empty() {
-        return view! {
-            <p class="message" role="status">
-                {format!("Nothing matches \"{}\". Check the spelling, or try fewer words.", found.query)}
-            </p>
-        }
-        .into_any();
-    }
-    let count = found.hits.len();
-    let items = found
-        .hits
-        .into_iter()
-        .map(|hit| view! { <ResultItem hit link_base=link_base.clone()/> })
-        .collect_view();
-    view! {
-        <p class="visually-hidden" role="status">{format!("{count} result{}", if count == 1 { "" } else { "s" })}</p>
-        <ul class="results" aria-label="Results">{items}</ul>
-    }
-    .into_any()
-}
-
-#[component]
-fn ResultItem(hit: SearchHit, link_base: String) -> impl IntoView {
-    let detail = hit
-        .variant
-        .clone()
-        .unwrap_or_else(|| format!("{} · {} variants", hit.category, hit.variant_count));
-    let price = if hit.min_price_cents == hit.max_price_cents {
-        Cents(hit.min_price_cents).to_string()
-    } else {
-        format!(
-            "{} – {}",
-            Cents(hit.min_price_cents),
-            Cents(hit.max_price_cents)
-        )
-    };
-    let here = match hit.available_here {
-        0 => "None here".to_string(),
-        n => format!("{n} here"),
-    };
-    view! {
-        <li>
-            <a class="result" href=format!("{link_base}{}", hit.sku) data-sku=hit.sku.clone()>
-                <span class="result-name">{hit.name.clone()}</span>
-                <span class="result-detail">{detail}</span>
-                <span class="result-price">{price}</span>
-                <span class="result-stock" class:none={hit.available_here == 0}>{here}</span>
-            </a>
-        </li>
-    }
-}
-
-#[component]
 pub fn ProductPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = use_lang();
     let params = use_params_map();
     let sku = Memo::new(move |_| params.with(|p| p.get("sku").unwrap_or_default()));
     let data = Resource::new(move || sku.get(), get_product_stock);
@@ -165,7 +107,7 @@ pub fn ProductPage() -> impl IntoView {
         }
         now
     });
-    let UserContext(user) = expect_context();
+    let user = use_user().0;
     let is_manager = move || {
         user.get()
             .and_then(Result::ok)
@@ -173,9 +115,9 @@ pub fn ProductPage() -> impl IntoView {
             .is_some_and(|u| u.role == Role::Manager)
     };
     view! {
-        <Title text="Product stock · Web-in-store"/>
-        <p class="back"><a href="/stock">"← Search"</a></p>
-        <Transition fallback=|| view! { <Loading what="stock"/> }>
+        <Title text=move || t_string!(i18n, product.page_title).to_string()/>
+        <p class="back"><a href="/stock">{t!(i18n, product.back)}</a></p>
+        <Transition fallback=|| view! { <Loading what=Loads::Stock/> }>
             {move || Suspend::new(async move {
                 let data = match data.await {
                     Ok(data) => data,
@@ -189,26 +131,46 @@ pub fn ProductPage() -> impl IntoView {
                     .map(|l| l.location_id.clone())
                     .unwrap_or_default();
                 let manage_href = format!("/manage/{}", selected.sku);
+                let codes = {
+                    let (category, colour, size, code, ean) = (
+                        data.product.category.clone(),
+                        selected.colour.clone(),
+                        selected.size.clone(),
+                        selected.sku.clone(),
+                        selected.ean.clone(),
+                    );
+                    move || {
+                        t_string!(
+                            i18n,
+                            product.codes,
+                            category = category.clone(),
+                            colour = colour.clone(),
+                            size = size.clone(),
+                            sku = code.clone(),
+                            ean = ean.clone()
+                        )
+                        .to_string()
+                    }
+                };
+                let price = Cents(selected.price_cents);
                 view! {
                     <section class="panel product">
                         <header class="product-head">
                             <div>
                                 <h1>{data.product.name.clone()}</h1>
-                                <p class="meta">
-                                    {format!("{} · {} {} · SKU {} · EAN {}", data.product.category, selected.colour, selected.size, selected.sku, selected.ean)}
-                                </p>
+                                <p class="meta">{codes}</p>
                             </div>
                             <div class="head-side">
-                                <p class="price">{Cents(selected.price_cents).to_string()}</p>
+                                <p class="price">{move || price.format(lang.get())}</p>
                                 <LiveBadge state=live.state/>
                             </div>
                         </header>
-                        <h2>"Colours and sizes"</h2>
+                        <h2>{t!(i18n, product.colours_and_sizes)}</h2>
                         <VariantGrid product=data.product selected=selected.sku.clone() here live link_base="/stock/"/>
-                        <h2>"Stock by location"</h2>
+                        <h2>{t!(i18n, product.stock_by_location)}</h2>
                         <StockTable stock=selected live/>
                         <Show when=is_manager>
-                            <p><a class="button" href=manage_href.clone()>"Record a movement"</a></p>
+                            <p><a class="button" href=manage_href.clone()>{t!(i18n, product.record_movement)}</a></p>
                         </Show>
                     </section>
                 }

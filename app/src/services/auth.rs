@@ -5,8 +5,8 @@
 //! not leak live sessions. API keys are stored the same way.
 
 use crate::db::{Db, now_ms};
-use crate::domain::Role;
 use crate::domain::sign_in::{self, Attempts, Verdict};
+use crate::domain::{Lang, Role};
 use crate::error::{AppError, AppResult};
 use crate::model::CurrentUser;
 use argon2::Argon2;
@@ -80,13 +80,19 @@ pub async fn sign_in(
     session
 }
 
+/// How long an attempt meeting a fresh lock waits for the attempts that set
+/// it (a password check takes tens of milliseconds), and in what steps.
+const SETTLING_MS: i64 = 2_000;
+const SETTLING_STEP_MS: i64 = 100;
+
 /// Counts one attempt for a username before its password is checked, or
 /// refuses it while the username is locked. The count is a conditional
 /// update of what was read, so attempts sent at once are each counted once.
 async fn count_attempt(db: &Db, username: &str) -> AppResult<()> {
     // Only attempts racing on one username retry; each pass is a read and
     // one conditional write.
-    for _ in 0..20 {
+    let mut waited_ms = 0;
+    for _ in 0..40 {
         let now = now_ms();
         let stored: Option<(i64, i64, i64)> = sqlx::query_as(
             "SELECT attempts, last_attempt_at, locked_until FROM sign_in_attempts WHERE username = $1",
@@ -101,6 +107,17 @@ async fn count_attempt(db: &Db, username: &str) -> AppResult<()> {
         });
         let next = match sign_in::next_attempt(stored, now) {
             Verdict::Locked { retry_after_ms } => {
+                // A lock set a moment ago may come from sign-ins still being
+                // checked: tablets sharing one account, switched on together
+                // at opening time. If one of them succeeds the lock goes, so
+                // wait for them briefly rather than refuse a right password.
+                let just_set = stored.is_some_and(|s| now - s.last_attempt_at < SETTLING_MS);
+                if just_set && waited_ms < SETTLING_MS {
+                    tokio::time::sleep(std::time::Duration::from_millis(SETTLING_STEP_MS as u64))
+                        .await;
+                    waited_ms += SETTLING_STEP_MS;
+                    continue;
+                }
                 return Err(AppError::TooManyAttempts {
                     retry_after_secs: (retry_after_ms as u64).div_ceil(1000),
                 });
@@ -156,7 +173,7 @@ async fn count_attempt(db: &Db, username: &str) -> AppResult<()> {
             return Ok(());
         }
     }
-    // Twenty lost races in a row: a flood of attempts on this username.
+    // Many lost races in a row: a flood of attempts on this username.
     Err(AppError::TooManyAttempts {
         retry_after_secs: 1,
     })
@@ -168,8 +185,18 @@ async fn check_and_open(
     password: &str,
     device: &str,
 ) -> AppResult<NewSession> {
-    let row: Option<(i64, String, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT s.id, s.password_hash, s.display_name, s.role, s.location_id, l.name, s.active \
+    type StaffRow = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        Option<String>,
+    );
+    let row: Option<StaffRow> = sqlx::query_as(
+        "SELECT s.id, s.password_hash, s.display_name, s.role, s.location_id, l.name, s.active, s.language \
          FROM staff s JOIN locations l ON l.id = s.location_id WHERE s.username = $1",
     )
     .bind(username)
@@ -185,12 +212,12 @@ async fn check_and_open(
     let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
         .await
         .map_err(|_| AppError::Internal)?;
-    let refused = || AppError::Invalid("Wrong username or password.".into());
-    let Some((staff_id, _, display_name, role, location_id, location_name, active)) = row else {
-        return Err(refused());
+    let Some((staff_id, _, display_name, role, location_id, location_name, active, language)) = row
+    else {
+        return Err(AppError::WrongCredentials);
     };
     if !matches {
-        return Err(refused());
+        return Err(AppError::WrongCredentials);
     }
     if active == 0 {
         return Err(AppError::Forbidden);
@@ -227,6 +254,7 @@ async fn check_and_open(
             role,
             location_id,
             location_name,
+            language: language.as_deref().and_then(Lang::parse),
         },
         max_age_ms,
     })
@@ -235,8 +263,17 @@ async fn check_and_open(
 /// The user behind a session token, if the session is open, with the
 /// device it was opened on.
 pub async fn session_user(db: &Db, token: &str) -> AppResult<Option<(CurrentUser, String)>> {
-    let row: Option<(String, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT s.username, s.display_name, s.role, s.location_id, l.name, x.device \
+    type SessionRow = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    );
+    let row: Option<SessionRow> = sqlx::query_as(
+        "SELECT s.username, s.display_name, s.role, s.location_id, l.name, x.device, s.language \
          FROM sessions x JOIN staff s ON s.id = x.staff_id JOIN locations l ON l.id = s.location_id \
          WHERE x.token_hash = $1 AND x.expires_at > $2 AND s.active = 1",
     )
@@ -245,7 +282,7 @@ pub async fn session_user(db: &Db, token: &str) -> AppResult<Option<(CurrentUser
     .fetch_optional(&db.pool)
     .await?;
     Ok(row.and_then(
-        |(username, display_name, role, location_id, location_name, device)| {
+        |(username, display_name, role, location_id, location_name, device, language)| {
             let role = Role::parse(&role).ok()?;
             Some((
                 CurrentUser {
@@ -254,11 +291,23 @@ pub async fn session_user(db: &Db, token: &str) -> AppResult<Option<(CurrentUser
                     role,
                     location_id,
                     location_name,
+                    language: language.as_deref().and_then(Lang::parse),
                 },
                 device,
             ))
         },
     ))
+}
+
+/// Keeps the language a person chose for their account: it follows them to
+/// any device they sign in on.
+pub async fn save_language(db: &Db, username: &str, lang: Lang) -> AppResult<()> {
+    sqlx::query("UPDATE staff SET language = $1 WHERE username = $2")
+        .bind(lang.code())
+        .bind(username)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 pub async fn sign_out(db: &Db, token: &str) -> AppResult<()> {

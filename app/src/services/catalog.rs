@@ -57,7 +57,17 @@ pub async fn search(db: &Db, raw: &str, viewer: &LocationId) -> AppResult<Search
     Ok(results)
 }
 
-type SkuHitRow = (String, String, String, String, String, String, i64, i64);
+type SkuHitRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+);
 
 enum SkuMatch<'a> {
     Ean(&'a str),
@@ -72,7 +82,7 @@ async fn sku_hits(
     let (sql, value) = match matching {
         SkuMatch::Ean(ean) => (
             "SELECT s.sku, s.product_id, p.name, p.category, s.colour, s.size, s.price_cents, \
-                    COALESCE(st.on_hand - st.reserved - st.safety, 0) \
+                    COALESCE(st.on_hand - st.reserved - st.safety, 0), s.ordinal \
              FROM skus s JOIN products p ON p.id = s.product_id \
              LEFT JOIN stock_levels st ON st.sku = s.sku AND st.location_id = $2 \
              WHERE s.ean = $1 ORDER BY s.sku LIMIT $3",
@@ -81,23 +91,27 @@ async fn sku_hits(
         // SKU codes are letters, digits and dashes: no LIKE wildcard inside.
         SkuMatch::CodePrefix(prefix) => (
             "SELECT s.sku, s.product_id, p.name, p.category, s.colour, s.size, s.price_cents, \
-                    COALESCE(st.on_hand - st.reserved - st.safety, 0) \
+                    COALESCE(st.on_hand - st.reserved - st.safety, 0), s.ordinal \
              FROM skus s JOIN products p ON p.id = s.product_id \
              LEFT JOIN stock_levels st ON st.sku = s.sku AND st.location_id = $2 \
              WHERE s.sku LIKE $1 ORDER BY s.sku LIMIT $3",
             format!("{prefix}%"),
         ),
     };
-    let rows: Vec<SkuHitRow> = sqlx::query_as(sql)
+    let mut rows: Vec<SkuHitRow> = sqlx::query_as(sql)
         .bind(value)
         .bind(viewer.as_str())
         .bind(SEARCH_LIMIT)
         .fetch_all(&db.pool)
         .await?;
+    // Read in code order (the index's, so the scan stops at the limit),
+    // shown in the catalogue's: colour by colour, sizes by rank (XS, S, M,
+    // L, XL), not alphabetically.
+    rows.sort_by_key(|row| row.8);
     Ok(rows
         .into_iter()
         .map(
-            |(sku, product_id, name, category, colour, size, price, available)| SearchHit {
+            |(sku, product_id, name, category, colour, size, price, available, _)| SearchHit {
                 product_id,
                 name,
                 category,
@@ -200,7 +214,9 @@ pub async fn product_view(
             .fetch_optional(&db.pool)
             .await?;
     let Some((id, name, category, description)) = product else {
-        return Err(AppError::NotFound(format!("No product {product_id}.")));
+        return Err(AppError::UnknownProduct {
+            product: product_id.to_string(),
+        });
     };
     type VariantRow = (String, String, String, i64, i64, i64, i64, i64);
     let rows: Vec<VariantRow> = sqlx::query_as(
@@ -282,7 +298,9 @@ pub async fn sku_levels(db: &Db, sku: &Sku) -> AppResult<SkuLevels> {
     .fetch_optional(&db.pool)
     .await?;
     let Some((ean, product_id, product_name, colour, size, price_cents, folded)) = row else {
-        return Err(AppError::NotFound(format!("No product has the SKU {sku}.")));
+        return Err(AppError::UnknownSku {
+            sku: sku.to_string(),
+        });
     };
     let found = parse_figures(folded.as_deref().unwrap_or_default())?;
     let mut directory = db.locations().await?;
@@ -473,18 +491,40 @@ pub async fn movement_history(
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
+    let directory = db.locations().await?;
+    // A transfer's note is the other location's id (older lines: "to X").
+    let place_name = |note: &str| {
+        let id = note
+            .strip_prefix("to ")
+            .or_else(|| note.strip_prefix("from "))
+            .unwrap_or(note);
+        directory
+            .position(id)
+            .and_then(|i| directory.locations.get(i))
+            .map(|l| l.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
     Ok(rows
         .into_iter()
         .filter_map(
             |(seq, kind, dh, dr, oh, rs, reason, reference, actor, device, at_ms)| {
+                let kind = MovementKind::parse(&kind).ok()?;
+                let is_transfer =
+                    matches!(kind, MovementKind::TransferOut | MovementKind::TransferIn);
+                let (reason, counterpart) = if is_transfer {
+                    (None, reason.as_deref().map(place_name))
+                } else {
+                    (reason, None)
+                };
                 Some(MovementLine {
                     seq,
-                    kind: MovementKind::parse(&kind).ok()?,
+                    kind,
                     on_hand_delta: dh,
                     reserved_delta: dr,
                     on_hand_after: oh,
                     reserved_after: rs,
                     reason,
+                    counterpart,
                     reference,
                     actor,
                     device,

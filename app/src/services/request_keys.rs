@@ -27,43 +27,46 @@ pub struct RequestKey {
     owner: String,
     key: String,
     fingerprint: String,
-    reused: Option<String>,
+    /// Said to a person (a form) rather than to another system.
+    for_a_person: bool,
 }
 
 impl RequestKey {
     /// `request` describes what is asked, field by field: the same key sent
     /// with a different request is refused, not answered with another's
     /// result.
-    pub fn new(owner: &str, key: &str, request: &str) -> Result<Self, String> {
+    pub fn new(owner: &str, key: &str, request: &str) -> Result<Self, AppError> {
         let key = key.trim();
         if key.is_empty() || key.len() > MAX_KEY_CHARS || !key.bytes().all(|b| b.is_ascii_graphic())
         {
-            return Err(format!(
-                "A request key is 1 to {MAX_KEY_CHARS} visible ASCII characters (no spaces)."
-            ));
+            return Err(AppError::RequestKeyInvalid {
+                max: MAX_KEY_CHARS as i64,
+            });
         }
         Ok(Self {
             owner: owner.to_string(),
             key: key.to_string(),
             fingerprint: sha256_hex(request),
-            reused: None,
+            for_a_person: false,
         })
     }
 
-    /// What to tell a person who sent the key with a different request
-    /// (the default speaks to other systems).
-    pub fn when_reused(mut self, message: impl Into<String>) -> Self {
-        self.reused = Some(message.into());
+    /// The key of a person's form: reused with other figures, it is told
+    /// in a person's words (the default speaks to other systems).
+    pub fn from_a_form(mut self) -> Self {
+        self.for_a_person = true;
         self
     }
 
-    pub fn reused_message(&self) -> String {
-        self.reused.clone().unwrap_or_else(|| {
-            format!(
-                "The request key '{}' was already used for a different request; a new request needs a new key.",
-                self.key
-            )
-        })
+    /// The refusal when the key was used for a different request.
+    pub fn reused_error(&self) -> AppError {
+        if self.for_a_person {
+            AppError::FormAlreadySent
+        } else {
+            AppError::RequestKeyReused {
+                key: self.key.clone(),
+            }
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use super::request_keys::{self, Claim, RequestKey};
 use crate::db::{Db, now_ms};
 use crate::domain::stock::{Floor, Movement, StockEffect, StockEvent};
 use crate::domain::{LocationId, Quantity, Sku, StockFigures};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, TextField};
 use sqlx::AnyConnection;
 
 /// One movement to record.
@@ -24,11 +24,12 @@ pub struct MovementRequest {
 /// Longest free text kept with a movement.
 const MAX_NOTE_CHARS: usize = 200;
 
-fn clean_note(note: Option<String>, what: &str) -> AppResult<Option<String>> {
+fn clean_note(note: Option<String>, field: TextField) -> AppResult<Option<String>> {
     match note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) {
-        Some(n) if n.chars().count() > MAX_NOTE_CHARS => Err(AppError::Invalid(format!(
-            "The {what} is too long: at most {MAX_NOTE_CHARS} characters."
-        ))),
+        Some(n) if n.chars().count() > MAX_NOTE_CHARS => Err(AppError::TextTooLong {
+            field,
+            max: MAX_NOTE_CHARS as i64,
+        }),
         other => Ok(other),
     }
 }
@@ -56,7 +57,7 @@ async fn replayed<T: serde::de::DeserializeOwned>(
             value,
             replayed: true,
         })),
-        Claim::OtherRequest => Err(AppError::Invalid(key.reused_message())),
+        Claim::OtherRequest => Err(key.reused_error()),
     }
 }
 
@@ -69,13 +70,11 @@ pub async fn record_movement(
     actor: &Actor,
     once: Option<&RequestKey>,
 ) -> AppResult<Done<StockEvent>> {
-    let reason = clean_note(request.reason.clone(), "reason")?;
+    let reason = clean_note(request.reason.clone(), TextField::Reason)?;
     if matches!(request.movement, Movement::Adjustment(_)) && reason.is_none() {
-        return Err(AppError::Invalid(
-            "An adjustment needs a reason (damaged, theft, found...).".into(),
-        ));
+        return Err(AppError::ReasonRequired);
     }
-    let reference = clean_note(request.reference.clone(), "reference")?;
+    let reference = clean_note(request.reference.clone(), TextField::Reference)?;
     let mut tx = db.pool.begin().await?;
     if let Some(done) = replayed(&mut tx, once).await? {
         return Ok(done);
@@ -126,23 +125,22 @@ pub async fn transfer(
     } = request;
     let quantity = *quantity;
     if from == to {
-        return Err(AppError::Invalid(
-            "A transfer needs two different locations.".into(),
-        ));
+        return Err(AppError::SameLocation);
     }
     let reference = format!("TRF-{}-{}-{}", from, to, now_ms());
     let out = MovementRequest {
         sku: sku.clone(),
         location: from.clone(),
         movement: Movement::TransferOut(quantity),
-        reason: Some(format!("to {to}")),
+        // A transfer's note is the other location: the history names it.
+        reason: Some(to.to_string()),
         reference: Some(reference.clone()),
     };
     let into = MovementRequest {
         sku: sku.clone(),
         location: to.clone(),
         movement: Movement::TransferIn(quantity),
-        reason: Some(format!("from {from}")),
+        reason: Some(from.to_string()),
         reference: Some(reference),
     };
     let mut tx = db.pool.begin().await?;
@@ -356,15 +354,17 @@ async fn explain_refusal(
             reserved,
             safety,
         }) {
-            Err(refusal) => AppError::Conflict(refusal.to_string()),
+            Err(refusal) => AppError::from(refusal),
             // The figures changed between the two statements: say so.
-            Ok(_) => {
-                AppError::Conflict("The stock changed at this moment. Please try again.".into())
-            }
+            Ok(_) => AppError::StockChanged,
         },
         Ok(None) => match sku_exists(conn, sku).await {
-            Ok(false) => AppError::NotFound(format!("No product has the SKU {sku}.")),
-            Ok(true) => AppError::NotFound(format!("There is no location {location}.")),
+            Ok(false) => AppError::UnknownSku {
+                sku: sku.to_string(),
+            },
+            Ok(true) => AppError::UnknownLocation {
+                location: location.to_string(),
+            },
             Err(err) => AppError::from(err),
         },
     }

@@ -13,6 +13,13 @@ async fn keys_are_required_and_checked(engine: Engine) {
     assert_eq!(missing.status(), 401);
     let body: serde_json::Value = missing.json().await.expect("JSON error");
     assert_eq!(body["error"]["code"], "unauthenticated");
+    assert_eq!(body["error"]["reason"], "api_key_missing");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("needs an API key")),
+        "{body}"
+    );
     let wrong = app
         .http
         .get(&url)
@@ -21,6 +28,14 @@ async fn keys_are_required_and_checked(engine: Engine) {
         .await
         .expect("answers");
     assert_eq!(wrong.status(), 401);
+    let body: serde_json::Value = wrong.json().await.expect("JSON error");
+    assert_eq!(body["error"]["reason"], "api_key_invalid");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not valid")),
+        "{body}"
+    );
     let header = app
         .http
         .get(&url)

@@ -5,6 +5,7 @@
 mod api;
 mod common;
 mod concurrency;
+mod language;
 mod live;
 mod once;
 mod search;

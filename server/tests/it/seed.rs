@@ -40,7 +40,7 @@ async fn the_seed_is_deterministic_and_consistent(engine: Engine) {
 
     // Seeding again is refused: it never mixes demo data into real data.
     let again = seed(&a, &small_chain(), &mut |_: &str| {}).await;
-    assert!(matches!(again, Err(app::error::AppError::Conflict(_))));
+    assert!(matches!(again, Err(app::error::AppError::DatabaseNotEmpty)));
 }
 both_databases!(
     deterministic,

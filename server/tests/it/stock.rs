@@ -98,12 +98,7 @@ async fn sales_respect_available_stock(engine: Engine) {
 
     let lines = ledger_lines(&db).await;
     let refused = record(&db, &bus, &code, "PAR01", Movement::Sale(q(1)), None).await;
-    assert_eq!(
-        refused,
-        Err(AppError::Conflict(
-            "Only 0 available: the rest is reserved for orders or kept as safety stock.".into()
-        ))
-    );
+    assert_eq!(refused, Err(AppError::NotEnoughStock { available: 0 }));
     assert_eq!(ledger_lines(&db).await, lines, "a refusal writes nothing");
     assert_eq!(figures(&db, code.as_str(), "PAR01").await, (1, 0, 1));
     assert_ledger_matches_levels(&db).await;
@@ -124,15 +119,16 @@ async fn reservations_hold_and_release(engine: Engine) {
         .expect("3 of 5");
     assert!(matches!(
         record(&db, &bus, &code, "PAR01", Movement::Reservation(q(3)), None).await,
-        Err(AppError::Conflict(_))
+        Err(AppError::NotEnoughStock { available: 2 })
     ));
-    // Reserved goods cannot be sold to someone else or sent away.
+    // Reserved goods cannot be sold to someone else or sent away, and the
+    // refusal says that orders hold them.
     assert!(
         record(&db, &bus, &code, "PAR01", Movement::Sale(q(3)), None)
             .await
             .is_err()
     );
-    assert!(
+    assert_eq!(
         record(
             &db,
             &bus,
@@ -141,8 +137,11 @@ async fn reservations_hold_and_release(engine: Engine) {
             Movement::Adjustment(-3),
             Some("Theft")
         )
-        .await
-        .is_err()
+        .await,
+        Err(AppError::NotEnoughFree {
+            free: 2,
+            reserved: 3
+        })
     );
 
     let handed = record(&db, &bus, &code, "PAR01", Movement::Handover(q(2)), None)
@@ -154,9 +153,7 @@ async fn reservations_hold_and_release(engine: Engine) {
         .expect("1 held");
     assert_eq!(
         record(&db, &bus, &code, "PAR01", Movement::Release(q(1)), None).await,
-        Err(AppError::Conflict(
-            "Only 0 reserved: cannot release or hand over more than that.".into()
-        ))
+        Err(AppError::NotReserved { reserved: 0 })
     );
     assert_eq!(figures(&db, code.as_str(), "PAR01").await, (3, 0, 0));
     assert_ledger_matches_levels(&db).await;
@@ -188,9 +185,10 @@ async fn counts_replace_on_hand_and_record_the_difference(engine: Engine) {
         .expect("reserve 2");
     assert_eq!(
         record(&db, &bus, &code, "PAR01", Movement::Count(1), None).await,
-        Err(AppError::Conflict(
-            "Counted 1 but 2 are reserved for orders: check the count or release reservations first.".into()
-        ))
+        Err(AppError::CountBelowReserved {
+            counted: 1,
+            reserved: 2
+        })
     );
     assert_ledger_matches_levels(&db).await;
 }
@@ -227,12 +225,17 @@ async fn transfers_move_both_sides_or_nothing(engine: Engine) {
     // Refusals leave both sides as they were.
     let lines = ledger_lines(&db).await;
     let send = |to: &'static str, n: i64| send(&db, &bus, &code, "PAR01", to, n);
-    assert!(matches!(send("LYO01", 3).await, Err(AppError::Conflict(_))));
-    assert!(matches!(
+    assert_eq!(
+        send("LYO01", 3).await,
+        Err(AppError::NotEnoughOnHand { on_hand: 2 })
+    );
+    assert_eq!(
         send("NOWHERE1", 1).await,
-        Err(AppError::NotFound(_))
-    ));
-    assert!(matches!(send("PAR01", 1).await, Err(AppError::Invalid(_))));
+        Err(AppError::UnknownLocation {
+            location: "NOWHERE1".into()
+        })
+    );
+    assert_eq!(send("PAR01", 1).await, Err(AppError::SameLocation));
     assert_eq!(ledger_lines(&db).await, lines);
     assert_eq!(figures(&db, code.as_str(), "PAR01").await.0, 2);
     assert_eq!(
@@ -260,23 +263,36 @@ async fn unknown_codes_and_missing_reasons_are_explained(engine: Engine) {
             None
         )
         .await,
-        Err(AppError::NotFound(
-            "No product has the SKU NOPE-0000-X.".into()
-        ))
+        Err(AppError::UnknownSku {
+            sku: "NOPE-0000-X".into()
+        })
     );
     assert_eq!(
         record(&db, &bus, &code, "ZZZ99", Movement::Receipt(q(1)), None).await,
-        Err(AppError::NotFound("There is no location ZZZ99.".into()))
+        Err(AppError::UnknownLocation {
+            location: "ZZZ99".into()
+        })
     );
-    assert!(matches!(
+    assert_eq!(
         record(&db, &bus, &code, "PAR01", Movement::Adjustment(2), None).await,
-        Err(AppError::Invalid(message)) if message.contains("needs a reason")
-    ));
+        Err(AppError::ReasonRequired)
+    );
     let long = "x".repeat(201);
-    assert!(matches!(
-        record(&db, &bus, &code, "PAR01", Movement::Adjustment(2), Some(&long)).await,
-        Err(AppError::Invalid(message)) if message.contains("too long")
-    ));
+    assert_eq!(
+        record(
+            &db,
+            &bus,
+            &code,
+            "PAR01",
+            Movement::Adjustment(2),
+            Some(&long)
+        )
+        .await,
+        Err(AppError::TextTooLong {
+            field: app::error::TextField::Reason,
+            max: 200
+        })
+    );
     assert_eq!(ledger_lines(&db).await, lines, "nothing written");
 }
 both_databases!(
