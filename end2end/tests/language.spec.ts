@@ -99,7 +99,7 @@ test.describe('on the back-room PC', () => {
     await expect(page.getByRole('alert')).toHaveText('99999 articles en un mouvement, c\'est plus que les 10000 autorisés : vérifiez la quantité.');
   });
 
-  test('an ended session is said in the person’s language', async ({ page, context }) => {
+  test('an ended session sends the person to sign in, in their language, and back', async ({ page, context }) => {
     await signIn(page, 'manager.sxb01');
     await page.goto('/manage/TIS-0001-BLA-050');
     await hydrated(page);
@@ -107,8 +107,13 @@ test.describe('on the back-room PC', () => {
     await page.getByLabel('Réception', { exact: true }).check();
     await page.getByLabel(/^Quantité/).fill('1');
     await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
-    await expect(page.getByRole('alert')).toContainText('Votre session a pris fin. Reconnectez-vous.');
-    await expect(page.getByRole('alert').getByRole('link', { name: 'Se connecter' }).first()).toBeVisible();
+    // Straight to the sign-in page, which says why and brings them back.
+    await expect(page).toHaveURL(/\/login\?error=expired&next=%2Fmanage%2FTIS-0001-BLA-050$/);
+    await expect(page.getByRole('alert')).toHaveText('Votre session a pris fin. Reconnectez-vous.');
+    await page.getByLabel('Identifiant').fill('manager.sxb01');
+    await page.getByLabel('Mot de passe').fill('demo');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await expect(page).toHaveURL(/\/manage\/TIS-0001-BLA-050$/);
   });
 });
 

@@ -33,11 +33,31 @@ pub fn Loading(what: Loads) -> impl IntoView {
     }
 }
 
-/// An error in words, with the way forward.
+/// An error in words, with the way forward. When the session has ended,
+/// the way forward is the sign-in page, which brings the person back here:
+/// the browser goes there at once (the message and link stay for a
+/// browser without JavaScript).
 #[component]
 pub fn ErrorMessage(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
     let sign_in = matches!(error, AppError::SessionEnded);
+    #[cfg(feature = "hydrate")]
+    if sign_in {
+        Effect::new(|_| {
+            if let Some(window) = web_sys::window() {
+                let location = window.location();
+                let here = format!(
+                    "{}{}",
+                    location.pathname().unwrap_or_default(),
+                    location.search().unwrap_or_default()
+                );
+                let _ = location.assign(&format!(
+                    "/login?error=expired&next={}",
+                    crate::domain::search::encode_query_value(&here)
+                ));
+            }
+        });
+    }
     view! {
         <div class="message error" role="alert">
             <p>{move || error_text(i18n, &error)}</p>
