@@ -10,15 +10,14 @@ test.describe('a hand scanner on a tablet', () => {
     await hydrated(page);
     // Focus on a link of the page: the scan must not follow it.
     await page.locator('.variant-grid a[data-sku="CHM-0001-MAR-XS"]').focus();
-    await page.keyboard.type('3760000000017', { delay: 5 });
-    await page.keyboard.press('Enter');
+    // A scanner types the code and Enter in one burst.
+    await page.keyboard.type('3760000000017\n');
     await expect(page).toHaveURL(/\/stock\/ROB-0001-MAR-XS$/);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Robe col Claudine en velours côtelé');
 
     // The next scan, with nothing focused.
     await page.locator('body').click({ position: { x: 5, y: 300 } });
-    await page.keyboard.type('3760000001069', { delay: 5 });
-    await page.keyboard.press('Enter');
+    await page.keyboard.type('3760000001069\n');
     await expect(page).toHaveURL(/\/stock\/MAN-0001-BLA-XS$/);
   });
 
@@ -27,7 +26,7 @@ test.describe('a hand scanner on a tablet', () => {
     await page.goto('/stock/CHM-0001-MAR-M');
     await hydrated(page);
     await page.locator('body').click({ position: { x: 5, y: 300 } });
-    await page.keyboard.type('3760000000017', { delay: 120 });
+    await page.keyboard.type('3760000000017', { delay: 150 });
     await page.keyboard.press('Enter');
     await page.waitForTimeout(500);
     await expect(page).toHaveURL(/\/stock\/CHM-0001-MAR-M$/);
@@ -42,8 +41,7 @@ test.describe('a hand scanner on the kiosk', () => {
     await page.goto('/kiosk/ROB-0001-MAR-S');
     await hydrated(page);
     await page.locator('body').click({ position: { x: 5, y: 600 } });
-    await page.keyboard.type('3760000001069', { delay: 5 });
-    await page.keyboard.press('Enter');
+    await page.keyboard.type('3760000001069\n');
     await expect(page).toHaveURL(/\/kiosk\/MAN-0001-BLA-XS$/);
   });
 });

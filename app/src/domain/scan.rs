@@ -2,8 +2,9 @@
 //! Enter, with a few milliseconds between keys; people take far longer.
 
 /// Longest pause between two keys of one scan. Scanners type a character
-/// every 5-30 ms; a fast typist needs over 60 ms.
-pub const MAX_GAP_MS: f64 = 50.0;
+/// every 5-30 ms (a busy tablet may deliver them later); a person may hit
+/// two keys 60 ms apart, but not eight or more in a row.
+pub const MAX_GAP_MS: f64 = 80.0;
 /// Shortest code worth opening (EAN-8); SKU codes are longer.
 pub const MIN_CODE_CHARS: usize = 8;
 /// Longest code kept (a SKU has at most 40 characters).
