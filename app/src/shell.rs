@@ -1,7 +1,7 @@
 use crate::components::header::Header;
 use crate::components::scan::ScanListener;
 use crate::context::provide_user_context;
-use crate::i18n::{I18nContextProvider, t, t_string, use_i18n};
+use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::pages::{kiosk, login::LoginPage, manage::ManagePage, not_found::NotFound, stock};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -82,7 +82,7 @@ fn AppBody() -> impl IntoView {
             }
         }/>
         <Router>
-            <a class="skip-link" href="#main">{t!(i18n, app.skip_to_content)}</a>
+            <a class="skip-link" href="#main">{move || t_string!(i18n, app.skip_to_content)}</a>
             <Header/>
             <ScanListener/>
             <main id="main">

@@ -2,7 +2,7 @@
 
 use crate::domain::sign_in::{Wait, wait};
 use crate::error::{AppError, TextField};
-use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::i18n::{Locale, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
@@ -61,7 +61,7 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
     view! {
         <div class="message error" role="alert">
             <p>{move || error_text(i18n, &error)}</p>
-            {sign_in.then(|| view! { <p><a href="/login">{t!(i18n, error.sign_in)}</a></p> })}
+            {sign_in.then(|| view! { <p><a href="/login">{move || t_string!(i18n, error.sign_in)}</a></p> })}
         </div>
     }
 }

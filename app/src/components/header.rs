@@ -1,7 +1,7 @@
 use super::language::LanguageSwitch;
 use crate::context::use_user;
 use crate::domain::Role;
-use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::i18n::{Locale, t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
@@ -13,7 +13,7 @@ pub fn Header() -> impl IntoView {
     let user = use_user().0;
     view! {
         <header class="top-bar">
-            <a class="brand" href="/">{t!(i18n, app.name)}</a>
+            <a class="brand" href="/">{move || t_string!(i18n, app.name)}</a>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let user = user.await.ok().flatten();
@@ -28,7 +28,7 @@ pub fn Header() -> impl IntoView {
                         view! {
                             {is_staff.then(|| view! {
                                 <nav aria-label=move || t_string!(i18n, header.nav_label)>
-                                    <a href="/stock">{t!(i18n, header.nav_stock)}</a>
+                                    <a href="/stock">{move || t_string!(i18n, header.nav_stock)}</a>
                                 </nav>
                             })}
                             <span class="who">
@@ -38,7 +38,7 @@ pub fn Header() -> impl IntoView {
                             <LanguageSwitch large=is_kiosk/>
                             {(!is_kiosk).then(|| view! {
                                 <form method="post" action="/auth/logout" class="sign-out">
-                                    <button type="submit">{t!(i18n, header.sign_out)}</button>
+                                    <button type="submit">{move || t_string!(i18n, header.sign_out)}</button>
                                 </form>
                             })}
                         }

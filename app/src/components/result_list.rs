@@ -1,5 +1,5 @@
 use crate::domain::Cents;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 use crate::model::{SearchHit, SearchResults};
 use crate::translate::use_lang;
 use leptos::prelude::*;
@@ -25,7 +25,7 @@ pub fn ResultList(found: SearchResults, #[prop(into)] link_base: String) -> impl
         .map(|hit| view! { <ResultItem hit link_base=link_base.clone()/> })
         .collect_view();
     view! {
-        <p class="visually-hidden" role="status">{t!(i18n, search.result_count, count = move || count)}</p>
+        <p class="visually-hidden" role="status">{move || t_string!(i18n, search.result_count, count)}</p>
         <ul class="results" aria-label=move || t_string!(i18n, search.results_label)>{items}</ul>
     }
     .into_any()

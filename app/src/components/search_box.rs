@@ -1,4 +1,4 @@
-use crate::i18n::{t, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 use leptos::prelude::*;
 
 /// The one search box: part of a name, a SKU, or a scanned EAN. A plain
@@ -53,7 +53,7 @@ pub fn SearchBox(
                     data-takes-scans=""
                     on:input=move |ev| on_type.run(event_target_value(&ev))
                 />
-                <button type="submit" class="primary">{t!(i18n, search.submit)}</button>
+                <button type="submit" class="primary">{move || t_string!(i18n, search.submit)}</button>
             </div>
         </form>
     }

@@ -1,6 +1,6 @@
 use super::live::LiveStock;
 use crate::domain::geo::format_km;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 use crate::model::{LocationKind, LocationStock, SkuStock};
 use leptos::prelude::*;
 
@@ -22,16 +22,16 @@ pub fn StockTable(stock: SkuStock, live: LiveStock) -> impl IntoView {
             </caption>
             <thead>
                 <tr>
-                    <th scope="col">{t!(i18n, stock_table.location)}</th>
-                    <th scope="col" class="num">{t!(i18n, stock_table.distance)}</th>
-                    <th scope="col" class="num">{t!(i18n, stock_table.on_hand)}</th>
-                    <th scope="col" class="num">{t!(i18n, stock_table.reserved)}</th>
-                    <th scope="col" class="num">{t!(i18n, stock_table.available)}</th>
+                    <th scope="col">{move || t_string!(i18n, stock_table.location)}</th>
+                    <th scope="col" class="num">{move || t_string!(i18n, stock_table.distance)}</th>
+                    <th scope="col" class="num">{move || t_string!(i18n, stock_table.on_hand)}</th>
+                    <th scope="col" class="num">{move || t_string!(i18n, stock_table.reserved)}</th>
+                    <th scope="col" class="num">{move || t_string!(i18n, stock_table.available)}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
-        <p class="hint table-note">{t!(i18n, stock_table.note)}</p>
+        <p class="hint table-note">{move || t_string!(i18n, stock_table.note)}</p>
     }
 }
 

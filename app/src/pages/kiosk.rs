@@ -10,7 +10,7 @@ use crate::components::search_box::SearchBox;
 use crate::components::variant_grid::VariantGrid;
 use crate::domain::Cents;
 use crate::domain::search::encode_query_value;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 use crate::model::{ProductView, SearchResults};
 use crate::translate::use_lang;
 use leptos::prelude::*;
@@ -70,8 +70,8 @@ pub fn KioskHome() -> impl IntoView {
         <Title text=move || t_string!(i18n, kiosk.page_title).to_string()/>
         <IdleReset/>
         <section class="panel kiosk">
-            <h1>{t!(i18n, kiosk.heading)}</h1>
-            <p class="kiosk-lead">{t!(i18n, kiosk.lead)}</p>
+            <h1>{move || t_string!(i18n, kiosk.heading)}</h1>
+            <p class="kiosk-lead">{move || t_string!(i18n, kiosk.lead)}</p>
             <SearchBox
                 action="/kiosk"
                 initial=q.get_untracked()
@@ -118,7 +118,7 @@ pub fn KioskProductPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, kiosk.product_title).to_string()/>
         <IdleReset/>
-        <p class="back"><a class="button" href="/kiosk">{t!(i18n, kiosk.new_search)}</a></p>
+        <p class="back"><a class="button" href="/kiosk">{move || t_string!(i18n, kiosk.new_search)}</a></p>
         <Transition fallback=|| view! { <Loading what=Loads::Product/> }>
             {move || Suspend::new(async move {
                 let item = match data.await {
@@ -163,7 +163,7 @@ pub fn KioskProductPage() -> impl IntoView {
                             <li class:yes={shops > 0} data-availability="shops">{elsewhere}</li>
                             <li class:yes=at_warehouse data-availability="warehouse">{warehouse}</li>
                         </ul>
-                        <h2>{t!(i18n, kiosk.other_variants)}</h2>
+                        <h2>{move || t_string!(i18n, kiosk.other_variants)}</h2>
                         <VariantGrid product selected=item.sku.clone() here=item.location_id.clone() live link_base="/kiosk/"/>
                     </section>
                 }

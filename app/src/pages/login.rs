@@ -2,7 +2,7 @@ use crate::components::feedback::error_text;
 use crate::components::language::LanguageSwitch;
 use crate::domain::sign_in;
 use crate::error::AppError;
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -38,7 +38,7 @@ pub fn LoginPage() -> impl IntoView {
         <Title text=move || t_string!(i18n, login.title).to_string()/>
         <section class="panel login">
             <div class="login-head">
-                <h1>{t!(i18n, login.title)}</h1>
+                <h1>{move || t_string!(i18n, login.title)}</h1>
                 <LanguageSwitch/>
             </div>
             {move || {
@@ -53,7 +53,7 @@ pub fn LoginPage() -> impl IntoView {
             }}
             <form method="post" action="/auth/login" class="form">
                 <input type="hidden" name="next" value=next/>
-                <label for="username">{t!(i18n, login.username)}</label>
+                <label for="username">{move || t_string!(i18n, login.username)}</label>
                 <input
                     id="username"
                     name="username"
@@ -65,9 +65,9 @@ pub fn LoginPage() -> impl IntoView {
                     required
                     autofocus
                 />
-                <label for="password">{t!(i18n, login.password)}</label>
+                <label for="password">{move || t_string!(i18n, login.password)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
-                <button type="submit" class="primary">{t!(i18n, login.submit)}</button>
+                <button type="submit" class="primary">{move || t_string!(i18n, login.submit)}</button>
             </form>
         </section>
     }

@@ -9,7 +9,7 @@ use crate::components::feedback::{ErrorMessage, Loading, Loads};
 use crate::components::request_key::RequestKeyField;
 use crate::domain::MovementKind;
 use crate::domain::time::format_shop_time;
-use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::i18n::{Locale, t_string, use_i18n};
 use crate::model::{LocationKind, MovementLine};
 use crate::translate::use_lang;
 use leptos::form::ActionForm;
@@ -39,7 +39,7 @@ pub fn ManagePage() -> impl IntoView {
 
     view! {
         <Title text=move || t_string!(i18n, manage.page_title).to_string()/>
-        <p class="back"><a href=move || format!("/stock/{}", sku.get())>{t!(i18n, manage.back)}</a></p>
+        <p class="back"><a href=move || format!("/stock/{}", sku.get())>{move || t_string!(i18n, manage.back)}</a></p>
         <section class="panel">
             <Transition fallback=|| view! { <Loading what=Loads::Stock/> }>
                 {move || Suspend::new(async move {
@@ -56,10 +56,10 @@ pub fn ManagePage() -> impl IntoView {
                                 </p>
                                 {here.map(|h| view! {
                                     <dl class="figures" aria-label=move || t_string!(i18n, manage.figures_label)>
-                                        <div><dt>{t!(i18n, manage.on_hand)}</dt><dd data-figure="on-hand">{h.on_hand}</dd></div>
-                                        <div><dt>{t!(i18n, manage.reserved)}</dt><dd data-figure="reserved">{h.reserved}</dd></div>
-                                        <div><dt>{t!(i18n, manage.safety)}</dt><dd data-figure="safety">{h.safety}</dd></div>
-                                        <div><dt>{t!(i18n, manage.available)}</dt><dd data-figure="available">{h.available}</dd></div>
+                                        <div><dt>{move || t_string!(i18n, manage.on_hand)}</dt><dd data-figure="on-hand">{h.on_hand}</dd></div>
+                                        <div><dt>{move || t_string!(i18n, manage.reserved)}</dt><dd data-figure="reserved">{h.reserved}</dd></div>
+                                        <div><dt>{move || t_string!(i18n, manage.safety)}</dt><dd data-figure="safety">{h.safety}</dd></div>
+                                        <div><dt>{move || t_string!(i18n, manage.available)}</dt><dd data-figure="available">{h.available}</dd></div>
                                     </dl>
                                 })}
                             }
@@ -71,27 +71,27 @@ pub fn ManagePage() -> impl IntoView {
 
             <div class="manage-grid">
             <div>
-            <h2>{t!(i18n, manage.record_heading)}</h2>
+            <h2>{move || t_string!(i18n, manage.record_heading)}</h2>
             <ActionForm action=record attr:class="form movement-form">
                 <input type="hidden" name="sku" value=move || sku.get()/>
                 <RequestKeyField outcome/>
                 <fieldset>
-                    <legend>{t!(i18n, manage.kind)}</legend>
-                    <label class="choice"><input type="radio" name="kind" value="receipt" checked/>{t!(i18n, manage.receipt)}</label>
-                    <label class="choice"><input type="radio" name="kind" value="adjustment"/>{t!(i18n, manage.adjustment)}</label>
-                    <label class="choice"><input type="radio" name="kind" value="count"/>{t!(i18n, manage.count)}</label>
-                    <label class="choice"><input type="radio" name="kind" value="transfer"/>{t!(i18n, manage.transfer)}</label>
+                    <legend>{move || t_string!(i18n, manage.kind)}</legend>
+                    <label class="choice"><input type="radio" name="kind" value="receipt" checked/>{move || t_string!(i18n, manage.receipt)}</label>
+                    <label class="choice"><input type="radio" name="kind" value="adjustment"/>{move || t_string!(i18n, manage.adjustment)}</label>
+                    <label class="choice"><input type="radio" name="kind" value="count"/>{move || t_string!(i18n, manage.count)}</label>
+                    <label class="choice"><input type="radio" name="kind" value="transfer"/>{move || t_string!(i18n, manage.transfer)}</label>
                 </fieldset>
-                <label for="quantity">{t!(i18n, manage.quantity)}</label>
+                <label for="quantity">{move || t_string!(i18n, manage.quantity)}</label>
                 <input id="quantity" name="quantity" type="text" inputmode="numeric" pattern="-?[0-9]+" required autocomplete="off"/>
-                <label for="reason">{t!(i18n, manage.reason)}</label>
+                <label for="reason">{move || t_string!(i18n, manage.reason)}</label>
                 <input id="reason" name="reason" type="text" list="reasons" maxlength="200" autocomplete="off"/>
                 <datalist id="reasons">
                     <ReasonOptions/>
                 </datalist>
-                <label for="to_location">{t!(i18n, manage.destination)}</label>
+                <label for="to_location">{move || t_string!(i18n, manage.destination)}</label>
                 <select id="to_location" name="to_location">
-                    <option value="">{t!(i18n, manage.no_destination)}</option>
+                    <option value="">{move || t_string!(i18n, manage.no_destination)}</option>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             destinations
@@ -118,7 +118,7 @@ pub fn ManagePage() -> impl IntoView {
 
             </div>
             <div>
-            <h2 id="history-heading">{t!(i18n, manage.history_heading)}</h2>
+            <h2 id="history-heading">{move || t_string!(i18n, manage.history_heading)}</h2>
             <Transition fallback=|| view! { <Loading what=Loads::History/> }>
                 {move || Suspend::new(async move {
                     match history.await {
@@ -206,7 +206,8 @@ fn HistoryTable(lines: Vec<MovementLine>, sku: String) -> impl IntoView {
     let i18n = use_i18n();
     let lang = use_lang();
     if lines.is_empty() {
-        return view! { <p class="hint">{t!(i18n, manage.history_empty)}</p> }.into_any();
+        return view! { <p class="hint">{move || t_string!(i18n, manage.history_empty)}</p> }
+            .into_any();
     }
     let signed = |n: i64| {
         if n > 0 {
@@ -255,13 +256,13 @@ fn HistoryTable(lines: Vec<MovementLine>, sku: String) -> impl IntoView {
                 </caption>
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, manage.when)}</th>
-                        <th scope="col">{t!(i18n, manage.what)}</th>
-                        <th scope="col" class="num">{t!(i18n, manage.on_hand_delta)}</th>
-                        <th scope="col" class="num">{t!(i18n, manage.reserved_delta)}</th>
-                        <th scope="col" class="num">{t!(i18n, manage.on_hand_after)}</th>
-                        <th scope="col">{t!(i18n, manage.note)}</th>
-                        <th scope="col">{t!(i18n, manage.by)}</th>
+                        <th scope="col">{move || t_string!(i18n, manage.when)}</th>
+                        <th scope="col">{move || t_string!(i18n, manage.what)}</th>
+                        <th scope="col" class="num">{move || t_string!(i18n, manage.on_hand_delta)}</th>
+                        <th scope="col" class="num">{move || t_string!(i18n, manage.reserved_delta)}</th>
+                        <th scope="col" class="num">{move || t_string!(i18n, manage.on_hand_after)}</th>
+                        <th scope="col">{move || t_string!(i18n, manage.note)}</th>
+                        <th scope="col">{move || t_string!(i18n, manage.by)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

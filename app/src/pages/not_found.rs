@@ -1,4 +1,4 @@
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -12,8 +12,8 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, not_found.title).to_string()/>
         <section class="panel">
-            <h1>{t!(i18n, not_found.title)}</h1>
-            <p>{t!(i18n, not_found.text)}" "<a href="/">{t!(i18n, not_found.home)}</a></p>
+            <h1>{move || t_string!(i18n, not_found.title)}</h1>
+            <p>{move || t_string!(i18n, not_found.text)}" "<a href="/">{move || t_string!(i18n, not_found.home)}</a></p>
         </section>
     }
 }

@@ -10,7 +10,7 @@ use crate::components::variant_grid::VariantGrid;
 use crate::context::use_user;
 use crate::domain::search::encode_query_value;
 use crate::domain::{Cents, Role};
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t_string, use_i18n};
 use crate::model::{LocationKind, SearchResults};
 use crate::translate::use_lang;
 use leptos::prelude::*;
@@ -68,7 +68,7 @@ pub fn SearchPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, search.page_title).to_string()/>
         <section class="panel">
-            <h1 class="visually-hidden">{t!(i18n, search.page_title)}</h1>
+            <h1 class="visually-hidden">{move || t_string!(i18n, search.page_title)}</h1>
             <SearchBox
                 action="/stock"
                 initial=q.get_untracked()
@@ -80,7 +80,7 @@ pub fn SearchPage() -> impl IntoView {
             <Transition fallback=|| view! { <Loading what=Loads::Results/> }>
                 {move || Suspend::new(async move {
                     match results.await {
-                        Ok(None) => view! { <p class="hint">{t!(i18n, search.hint)}</p> }.into_any(),
+                        Ok(None) => view! { <p class="hint">{move || t_string!(i18n, search.hint)}</p> }.into_any(),
                         Ok(Some(found)) => view! { <ResultList found link_base="/stock/"/> }.into_any(),
                         Err(error) => view! { <ErrorMessage error/> }.into_any(),
                     }
@@ -116,7 +116,7 @@ pub fn ProductPage() -> impl IntoView {
     };
     view! {
         <Title text=move || t_string!(i18n, product.page_title).to_string()/>
-        <p class="back"><a href="/stock">{t!(i18n, product.back)}</a></p>
+        <p class="back"><a href="/stock">{move || t_string!(i18n, product.back)}</a></p>
         <Transition fallback=|| view! { <Loading what=Loads::Stock/> }>
             {move || Suspend::new(async move {
                 let data = match data.await {
@@ -165,12 +165,12 @@ pub fn ProductPage() -> impl IntoView {
                                 <LiveBadge state=live.state/>
                             </div>
                         </header>
-                        <h2>{t!(i18n, product.colours_and_sizes)}</h2>
+                        <h2>{move || t_string!(i18n, product.colours_and_sizes)}</h2>
                         <VariantGrid product=data.product selected=selected.sku.clone() here live link_base="/stock/"/>
-                        <h2>{t!(i18n, product.stock_by_location)}</h2>
+                        <h2>{move || t_string!(i18n, product.stock_by_location)}</h2>
                         <StockTable stock=selected live/>
                         <Show when=is_manager>
-                            <p><a class="button" href=manage_href.clone()>{t!(i18n, product.record_movement)}</a></p>
+                            <p><a class="button" href=manage_href.clone()>{move || t_string!(i18n, product.record_movement)}</a></p>
                         </Show>
                     </section>
                 }

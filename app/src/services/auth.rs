@@ -10,7 +10,7 @@ use crate::domain::{Lang, Role};
 use crate::error::{AppError, AppResult};
 use crate::model::CurrentUser;
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -32,14 +32,101 @@ pub fn hash_password(password: &str) -> AppResult<String> {
         })
 }
 
-fn verify_password(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
+/// A password to check against a stored hash, and where to answer.
+struct PasswordCheck {
+    password: String,
+    stored: String,
+    answer: tokio::sync::oneshot::Sender<bool>,
+}
+
+/// Password checks run on a few threads of their own (one per core, at
+/// most four), each reusing one argon2 work area. Argon2 needs 19 MB per
+/// check: spread over tokio's many short-lived blocking threads, each
+/// thread's allocator arena kept its own copy, and a server grew by
+/// hundreds of megabytes over a day of sign-ins. Here the memory is a few
+/// work areas, allocated once.
+fn password_checkers() -> &'static std::sync::Mutex<std::sync::mpsc::Sender<PasswordCheck>> {
+    use std::sync::{Arc, Mutex, OnceLock, mpsc};
+    static QUEUE: OnceLock<Mutex<mpsc::Sender<PasswordCheck>>> = OnceLock::new();
+    QUEUE.get_or_init(|| {
+        let (queue, checks) = mpsc::channel::<PasswordCheck>();
+        let checks = Arc::new(Mutex::new(checks));
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4));
+        for n in 0..workers {
+            let checks = checks.clone();
+            let started = std::thread::Builder::new()
+                .name(format!("password-check-{n}"))
+                .spawn(move || {
+                    let mut work_area = Vec::new();
+                    loop {
+                        let next = match checks.lock() {
+                            Ok(waiting) => waiting.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(check) = next else { return };
+                        let matches =
+                            password_matches(&mut work_area, &check.password, &check.stored);
+                        let _ = check.answer.send(matches);
+                    }
+                });
+            if let Err(err) = started {
+                tracing::error!(error = %err, "password checker not started");
+            }
+        }
+        Mutex::new(queue)
+    })
+}
+
+/// Whether `password` is the one `stored` (a PHC argon2 string) was made
+/// from, computed in the caller's work area (grown to the hash's memory
+/// cost once, then reused). The comparison takes constant time.
+fn password_matches(work_area: &mut Vec<argon2::Block>, password: &str, stored: &str) -> bool {
+    use argon2::password_hash::Output;
+    use argon2::{Algorithm, Params, Version};
+    let Ok(hash) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(hash.algorithm) else {
+        return false;
+    };
+    let Ok(version) = hash.version.map(Version::try_from).transpose() else {
+        return false;
+    };
+    let Ok(params) = Params::try_from(&hash) else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    work_area.resize(params.block_count(), argon2::Block::default());
+    let mut computed = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version.unwrap_or_default(), params)
+        .hash_password_into_with_memory(
+            password.as_bytes(),
+            salt,
+            &mut computed,
+            &mut work_area[..],
+        )
+        .is_ok()
+        && Output::new(&computed).is_ok_and(|computed| computed == expected)
+}
+
+async fn verify_password(password: String, stored: String) -> AppResult<bool> {
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    password_checkers()
+        .lock()
+        .map_err(|_| AppError::Internal)?
+        .send(PasswordCheck {
+            password,
+            stored,
+            answer,
         })
-        .unwrap_or(false)
+        .map_err(|_| AppError::Internal)?;
+    answered.await.map_err(|_| AppError::Internal)
 }
 
 pub fn sha256_hex(secret: &str) -> String {
@@ -208,10 +295,7 @@ async fn check_and_open(
         .as_ref()
         .map(|r| r.1.clone())
         .unwrap_or_else(|| DUMMY_HASH.to_string());
-    let password = password.to_string();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
-        .await
-        .map_err(|_| AppError::Internal)?;
+    let matches = verify_password(password.to_string(), stored).await?;
     let Some((staff_id, _, display_name, role, location_id, location_name, active, language)) = row
     else {
         return Err(AppError::WrongCredentials);
@@ -401,14 +485,39 @@ mod tests {
     #[test]
     fn a_password_verifies_against_its_own_hash_only() {
         let hash = hash_password("demo").expect("hashing works");
-        assert!(verify_password("demo", &hash));
-        assert!(!verify_password("Demo", &hash));
+        let mut work_area = Vec::new();
+        assert!(password_matches(&mut work_area, "demo", &hash));
+        assert!(!password_matches(&mut work_area, "Demo", &hash));
+        // The work area is reused, not grown, by later checks.
+        let size = work_area.len();
+        assert!(password_matches(&mut work_area, "demo", &hash));
+        assert_eq!(work_area.len(), size);
+    }
+
+    #[test]
+    fn the_checker_threads_answer_and_agree_with_argon2() {
+        use argon2::password_hash::PasswordVerifier;
+        let hash = hash_password("demo").expect("hashing works");
+        let parsed = PasswordHash::new(&hash).expect("parses");
+        assert!(Argon2::default().verify_password(b"demo", &parsed).is_ok());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let answers = runtime.block_on(async {
+            let checks = (0..6).map(|i| {
+                let password = if i % 2 == 0 { "demo" } else { "wrong" };
+                verify_password(password.to_string(), hash.clone())
+            });
+            futures::future::join_all(checks).await
+        });
+        let answers: Vec<bool> = answers.into_iter().map(|a| a.expect("answered")).collect();
+        assert_eq!(answers, [true, false, true, false, true, false]);
     }
 
     #[test]
     fn the_dummy_hash_parses_and_rejects() {
         assert!(PasswordHash::new(DUMMY_HASH).is_ok());
-        assert!(!verify_password("demo", DUMMY_HASH));
+        assert!(!password_matches(&mut Vec::new(), "demo", DUMMY_HASH));
     }
 
     #[test]
