@@ -37,6 +37,19 @@ async fn choose(app: &TestApp, cookie: Option<&str>, lang: &str) -> reqwest::Res
     request.send().await.expect("set_language answers")
 }
 
+/// The sign-in form posted as the associate, with the device's cookies.
+async fn sign_in_form(app: &TestApp, cookie: Option<&str>) -> reqwest::Response {
+    let mut request = app.http.post(app.url("/auth/login")).form(&[
+        ("username", "associate"),
+        ("password", "demo"),
+        ("next", ""),
+    ]);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.expect("sign-in answers")
+}
+
 async fn account_language(app: &TestApp, username: &str) -> Option<String> {
     sqlx::query_scalar("SELECT language FROM staff WHERE username = $1")
         .bind(username)
@@ -101,17 +114,7 @@ async fn an_account_keeps_its_language_on_every_device(engine: Engine) {
 
     // Another tablet, which never chose: the account's language, and the
     // sign-in gives that tablet the account's cookie.
-    let sign_in = app
-        .http
-        .post(app.url("/auth/login"))
-        .form(&[
-            ("username", "associate"),
-            ("password", "demo"),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .expect("answers");
+    let sign_in = sign_in_form(&app, None).await;
     let cookies = set_cookies(&sign_in);
     assert!(
         cookies.iter().any(|c| c.starts_with("wis_lang=en;")),
@@ -131,18 +134,7 @@ async fn an_account_keeps_its_language_on_every_device(engine: Engine) {
 
     // French chosen on a tablet's sign-in page, just before signing in: the
     // person's choice, kept for the account.
-    let sign_in = app
-        .http
-        .post(app.url("/auth/login"))
-        .header("cookie", "wis_lang=fr; wis_lang_chosen=1")
-        .form(&[
-            ("username", "associate"),
-            ("password", "demo"),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .expect("answers");
+    let sign_in = sign_in_form(&app, Some("wis_lang=fr; wis_lang_chosen=1")).await;
     assert_eq!(sign_in.status(), 303);
     assert_eq!(
         account_language(&app, "associate").await.as_deref(),
