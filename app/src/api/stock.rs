@@ -119,12 +119,7 @@ async fn record_movement_inner(
             };
             let done = transfer(&state.db, &state.events, &request, &actor, once).await?;
             let (out, _) = done.value;
-            let to_name = services::catalog::locations(&state.db)
-                .await?
-                .into_iter()
-                .find(|l| l.id == to.as_str())
-                .map(|l| l.name)
-                .unwrap_or_else(|| to.to_string());
+            let to_name = services::catalog::location_name(&state.db, to.as_str()).await?;
             return Ok(MovementDone {
                 kind,
                 sku: sku.to_string(),

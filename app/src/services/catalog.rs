@@ -498,11 +498,7 @@ pub async fn movement_history(
             .strip_prefix("to ")
             .or_else(|| note.strip_prefix("from "))
             .unwrap_or(note);
-        directory
-            .position(id)
-            .and_then(|i| directory.locations.get(i))
-            .map(|l| l.name.clone())
-            .unwrap_or_else(|| id.to_string())
+        name_in(&directory, id)
     };
     Ok(rows
         .into_iter()
@@ -533,6 +529,21 @@ pub async fn movement_history(
             },
         )
         .collect())
+}
+
+/// A location's name as people read it (its id when unknown), from the
+/// in-memory directory.
+pub async fn location_name(db: &Db, id: &str) -> AppResult<String> {
+    let directory = db.locations().await?;
+    Ok(name_in(&directory, id))
+}
+
+fn name_in(directory: &crate::db::Directory, id: &str) -> String {
+    directory
+        .position(id)
+        .and_then(|i| directory.locations.get(i))
+        .map(|l| l.name.clone())
+        .unwrap_or_else(|| id.to_string())
 }
 
 pub async fn locations(db: &Db) -> AppResult<Vec<Location>> {
