@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh
 # -P: the bundle is compressed once here (brotli and gzip), not per request.
 cargo leptos build --release -P
+bash scripts/precompress.sh
 
 pg_dir=$(pwd)/target/bench/pg
 mkdir -p target/bench
@@ -20,12 +21,12 @@ trap 'bash scripts/pg.sh stop --keep "$pg_dir"' EXIT
 # the kernel's cache).
 pg_url=$(PG_SETTINGS="-c shared_buffers=3GB" bash scripts/pg.sh resume "$pg_dir")
 
-echo "== browser bundle (release, after wasm-opt), as served: raw, gzip, brotli =="
+echo "== browser bundle (release, after wasm-opt), as served: raw, gzip (zopfli), brotli; and gzip -9 =="
 for kind in wasm js css; do
   file=$(ls target/site/pkg/web-in-store*."$kind" | grep -v '\.d\.' | head -n1)
   size() { if [[ -f "$1" ]]; then stat -c %s "$1"; else echo "-"; fi; }
-  printf '%-4s %s: %s bytes raw, %s gzip, %s brotli\n' "$kind" "$(basename "$file")" \
-    "$(size "$file")" "$(size "$file.gz")" "$(size "$file.br")"
+  printf '%-4s %s: %s bytes raw, %s gzip, %s brotli; %s gzip -9\n' "$kind" "$(basename "$file")" \
+    "$(size "$file")" "$(size "$file.gz")" "$(size "$file.br")" "$(gzip -9 -n -c "$file" | wc -c)"
 done
 
 # A thousand live clients need a thousand sockets, twice (both ends here).

@@ -38,6 +38,13 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION}"; the
   as_root npm install -g "binaryen@${BINARYEN_VERSION}" --no-fund --no-audit
 fi
 
+if ! command -v zopfli >/dev/null 2>&1; then
+  # Compresses the release bundle's gzip copies (scripts/precompress.sh).
+  step "zopfli (Debian package)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zopfli >/dev/null
+fi
+
 if $want_test; then
   if ! command -v chromium >/dev/null 2>&1; then
     step "Chromium (Debian package)"

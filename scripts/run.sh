@@ -8,5 +8,6 @@ bash scripts/install.sh
 echo "[run] building (release; the first build takes several minutes)"
 # -P: the bundle is compressed once here (brotli and gzip), not per request.
 cargo leptos build --release -P
+bash scripts/precompress.sh
 export DATABASE_URL=${DATABASE_URL:-sqlite://web-in-store.db}
 exec target/release/server serve --site-root target/site --seed-if-empty "$@"

@@ -10,9 +10,10 @@ use leptos::server_fn::codec::JsonEncoding;
 use serde::{Deserialize, Serialize};
 
 /// A free-text field of a stock movement, named in length errors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TextField {
+    #[default]
     Reason,
     Reference,
 }
@@ -27,7 +28,7 @@ impl TextField {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "reason", rename_all = "snake_case")]
+#[serde(tag = "reason", rename_all = "snake_case", from = "WireError")]
 pub enum AppError {
     // --- who is calling (401, 403, 429) ---
     #[error("Your session has ended. Please sign in again.")]
@@ -136,6 +137,103 @@ pub enum AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// An error as the browser reads it back: its code and every parameter any
+/// code has, each optional. Serde reads an internally tagged enum by
+/// buffering it first, which cost the bundle 80 KB of WebAssembly; one flat
+/// record costs a few. The test `every_code_reads_back` keeps the two
+/// spellings of each code together.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct WireError {
+    reason: String,
+    retry_after_secs: u64,
+    text: String,
+    got: i64,
+    max: i64,
+    delta: i64,
+    counted: i64,
+    field: TextField,
+    kind: String,
+    key: String,
+    detail: String,
+    sku: String,
+    location: String,
+    product: String,
+    available: i64,
+    on_hand: i64,
+    free: i64,
+    reserved: i64,
+}
+
+impl From<WireError> for AppError {
+    fn from(wire: WireError) -> Self {
+        let WireError {
+            reason,
+            retry_after_secs,
+            text,
+            got,
+            max,
+            delta,
+            counted,
+            field,
+            kind,
+            key,
+            detail,
+            sku,
+            location,
+            product,
+            available,
+            on_hand,
+            free,
+            reserved,
+        } = wire;
+        match reason.as_str() {
+            "session_ended" => Self::SessionEnded,
+            "api_key_missing" => Self::ApiKeyMissing,
+            "api_key_invalid" => Self::ApiKeyInvalid,
+            "wrong_credentials" => Self::WrongCredentials,
+            "forbidden" => Self::Forbidden,
+            "too_many_attempts" => Self::TooManyAttempts { retry_after_secs },
+            "not_a_whole_number" => Self::NotAWholeNumber { text },
+            "quantity_too_small" => Self::QuantityTooSmall { got },
+            "quantity_too_large" => Self::QuantityTooLarge { got, max },
+            "adjustment_is_zero" => Self::AdjustmentIsZero,
+            "adjustment_too_large" => Self::AdjustmentTooLarge { delta, max },
+            "count_negative" => Self::CountNegative,
+            "count_implausible" => Self::CountImplausible { counted },
+            "reason_required" => Self::ReasonRequired,
+            "text_too_long" => Self::TextTooLong { field, max },
+            "not_a_sku" => Self::NotASku { text },
+            "not_a_location" => Self::NotALocation { text },
+            "not_a_movement_kind" => Self::NotAMovementKind { text },
+            "movement_not_for_api" => Self::MovementNotForApi { kind },
+            "destination_required" => Self::DestinationRequired,
+            "same_location" => Self::SameLocation,
+            "unknown_language" => Self::UnknownLanguage { text },
+            "request_key_invalid" => Self::RequestKeyInvalid { max },
+            "request_key_reused" => Self::RequestKeyReused { key },
+            "form_already_sent" => Self::FormAlreadySent,
+            "malformed" => Self::Malformed { detail },
+            "unknown_sku" => Self::UnknownSku { sku },
+            "unknown_location" => Self::UnknownLocation { location },
+            "unknown_product" => Self::UnknownProduct { product },
+            "unknown_endpoint" => Self::UnknownEndpoint,
+            "not_enough_stock" => Self::NotEnoughStock { available },
+            "not_enough_on_hand" => Self::NotEnoughOnHand { on_hand },
+            "not_enough_free" => Self::NotEnoughFree { free, reserved },
+            "not_reserved" => Self::NotReserved { reserved },
+            "count_below_reserved" => Self::CountBelowReserved { counted, reserved },
+            "stock_changed" => Self::StockChanged,
+            "database_not_empty" => Self::DatabaseNotEmpty,
+            "internal" => Self::Internal,
+            "transport" => Self::Transport { detail },
+            unknown => Self::Transport {
+                detail: format!("the server answered with an unknown error code '{unknown}'"),
+            },
+        }
+    }
+}
 
 /// The broad kind of an error: its HTTP status, and the `code` other
 /// systems read in the JSON API (stable since the API's first version).
@@ -335,6 +433,148 @@ mod tests {
         assert_eq!(error.params().get("available"), Some(&serde_json::json!(2)));
         assert_eq!(error.status(), 409);
         assert_eq!(error.code(), "conflict");
+    }
+
+    /// One of each code. The match below stops the build when a code is
+    /// added without being listed here (and so without a reading test).
+    fn one_of_each() -> Vec<AppError> {
+        use AppError as E;
+        let text = || "x".to_string();
+        let all = vec![
+            E::SessionEnded,
+            E::ApiKeyMissing,
+            E::ApiKeyInvalid,
+            E::WrongCredentials,
+            E::Forbidden,
+            E::TooManyAttempts {
+                retry_after_secs: 90,
+            },
+            E::NotAWholeNumber { text: text() },
+            E::QuantityTooSmall { got: -1 },
+            E::QuantityTooLarge {
+                got: 20_000,
+                max: 10_000,
+            },
+            E::AdjustmentIsZero,
+            E::AdjustmentTooLarge {
+                delta: -20_000,
+                max: 10_000,
+            },
+            E::CountNegative,
+            E::CountImplausible { counted: 2_000_000 },
+            E::ReasonRequired,
+            E::TextTooLong {
+                field: TextField::Reference,
+                max: 80,
+            },
+            E::NotASku { text: text() },
+            E::NotALocation { text: text() },
+            E::NotAMovementKind { text: text() },
+            E::MovementNotForApi {
+                kind: "transfer_out".into(),
+            },
+            E::DestinationRequired,
+            E::SameLocation,
+            E::UnknownLanguage { text: text() },
+            E::RequestKeyInvalid { max: 64 },
+            E::RequestKeyReused { key: "k1".into() },
+            E::FormAlreadySent,
+            E::Malformed {
+                detail: "missing field".into(),
+            },
+            E::UnknownSku {
+                sku: "ROB-0001-NOI-M".into(),
+            },
+            E::UnknownLocation {
+                location: "XXX01".into(),
+            },
+            E::UnknownProduct {
+                product: "p1".into(),
+            },
+            E::UnknownEndpoint,
+            E::NotEnoughStock { available: 2 },
+            E::NotEnoughOnHand { on_hand: 3 },
+            E::NotEnoughFree {
+                free: 4,
+                reserved: 5,
+            },
+            E::NotReserved { reserved: 6 },
+            E::CountBelowReserved {
+                counted: 7,
+                reserved: 8,
+            },
+            E::StockChanged,
+            E::DatabaseNotEmpty,
+            E::Internal,
+            E::Transport {
+                detail: "offline".into(),
+            },
+        ];
+        let listed = |error: &AppError| match error {
+            E::SessionEnded
+            | E::ApiKeyMissing
+            | E::ApiKeyInvalid
+            | E::WrongCredentials
+            | E::Forbidden
+            | E::TooManyAttempts { .. }
+            | E::NotAWholeNumber { .. }
+            | E::QuantityTooSmall { .. }
+            | E::QuantityTooLarge { .. }
+            | E::AdjustmentIsZero
+            | E::AdjustmentTooLarge { .. }
+            | E::CountNegative
+            | E::CountImplausible { .. }
+            | E::ReasonRequired
+            | E::TextTooLong { .. }
+            | E::NotASku { .. }
+            | E::NotALocation { .. }
+            | E::NotAMovementKind { .. }
+            | E::MovementNotForApi { .. }
+            | E::DestinationRequired
+            | E::SameLocation
+            | E::UnknownLanguage { .. }
+            | E::RequestKeyInvalid { .. }
+            | E::RequestKeyReused { .. }
+            | E::FormAlreadySent
+            | E::Malformed { .. }
+            | E::UnknownSku { .. }
+            | E::UnknownLocation { .. }
+            | E::UnknownProduct { .. }
+            | E::UnknownEndpoint
+            | E::NotEnoughStock { .. }
+            | E::NotEnoughOnHand { .. }
+            | E::NotEnoughFree { .. }
+            | E::NotReserved { .. }
+            | E::CountBelowReserved { .. }
+            | E::StockChanged
+            | E::DatabaseNotEmpty
+            | E::Internal
+            | E::Transport { .. } => (),
+        };
+        all.iter().for_each(listed);
+        all
+    }
+
+    #[test]
+    fn every_code_reads_back() {
+        let all = one_of_each();
+        let reasons: std::collections::BTreeSet<String> =
+            all.iter().map(AppError::reason).collect();
+        assert_eq!(reasons.len(), all.len(), "each code has its own reason");
+        for error in all {
+            let text = serde_json::to_string(&error).expect("serialises");
+            let back: AppError = serde_json::from_str(&text).expect("reads back");
+            assert_eq!(back, error, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_code_reads_as_a_transport_error() {
+        let back: AppError =
+            serde_json::from_str(r#"{"reason": "from_the_future", "x": 1}"#).expect("reads");
+        assert!(
+            matches!(back, AppError::Transport { detail } if detail.contains("from_the_future"))
+        );
     }
 
     #[test]

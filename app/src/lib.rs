@@ -6,6 +6,7 @@ pub mod components;
 pub mod context;
 pub mod domain;
 pub mod error;
+pub mod loaded;
 pub mod model;
 pub mod pages;
 mod shell;

@@ -1,19 +1,22 @@
 use crate::components::header::Header;
 use crate::components::scan::ScanListener;
 use crate::context::provide_user_context;
-use crate::i18n::{I18nContextProvider, t_string, use_i18n};
+use crate::domain::Lang;
+use crate::i18n::td_string;
 use crate::pages::{kiosk, login::LoginPage, manage::ManagePage, not_found::NotFound, stock};
+use crate::translate::{provide_lang, use_locale};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-/// The HTML document around the app, rendered by the server. `<html lang>`
-/// is set by the translations' provider, in the language of the request.
+/// The HTML document around the app, rendered by the server in the
+/// request's language (`<html lang>`, which the browser reads back).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = request_language();
     view! {
         <!DOCTYPE html>
-        <html>
+        <html lang=lang.code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -34,55 +37,53 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The language the server chose for this request (account, then the
-/// device's cookie, then French), handed to the translations' provider. In
-/// the browser the provider reads it back from `<html lang>`.
+/// The language the server chose for this request: the account's, then
+/// the device's cookie, then French (`server::session::request_lang`).
 #[cfg(feature = "ssr")]
-fn request_language() -> Option<leptos_i18n::context::UseLocalesOptions> {
-    let lang = use_context::<axum::http::request::Parts>()
+fn request_language() -> Lang {
+    use_context::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<crate::state::RequestLang>().copied())
         .map(|found| found.0)
-        .unwrap_or_default();
-    Some(
-        leptos_i18n::context::UseLocalesOptions::default()
-            .ssr_lang_header_getter(move || Some(lang.code().to_string())),
-    )
+        .unwrap_or_default()
 }
 
+/// In the browser: the language the server wrote into `<html lang>`.
 #[cfg(not(feature = "ssr"))]
-fn request_language() -> Option<leptos_i18n::context::UseLocalesOptions> {
-    None
+fn request_language() -> Lang {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| document.document_element())
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|code| Lang::parse(&code))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    Lang::default()
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_user_context();
-    let ssr_lang_header_getter = request_language();
-    view! {
-        <I18nContextProvider
-            enable_cookie=false
-            set_dir_attr_on_html=false
-            ssr_lang_header_getter=ssr_lang_header_getter.unwrap_or_default()
-        >
-            <AppBody/>
-        </I18nContextProvider>
-    }
+    provide_lang(request_language());
+    view! { <AppBody/> }
 }
 
 #[component]
 fn AppBody() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     view! {
         <Title formatter=move |page: String| {
             if page.is_empty() {
-                t_string!(i18n, app.name).to_string()
+                td_string!(locale, app.name).to_string()
             } else {
-                t_string!(i18n, app.page_title, page).to_string()
+                td_string!(locale, app.page_title, page).to_string()
             }
         }/>
         <Router>
-            <a class="skip-link" href="#main">{move || t_string!(i18n, app.skip_to_content)}</a>
+            <a class="skip-link" href="#main">{td_string!(locale, app.skip_to_content)}</a>
             <Header/>
             <ScanListener/>
             <main id="main">

@@ -1,17 +1,64 @@
 //! The bridge between the generated `i18n` module and the rest of the app:
-//! our `Lang` (stored for accounts, sent in the cookie) and the crate's
-//! `Locale`, and the current language as a signal for the formats of
-//! `domain/` (money, dates), which take a `Lang`.
+//! the page's language, its `Locale` for the texts (`td_string!`), and
+//! counted words.
+//!
+//! A page is rendered in one language, chosen by the server for the request
+//! (account, device, French): texts are read once, not followed, and
+//! choosing another language loads the page again in it. This keeps the
+//! browser bundle small: a text that follows a language signal costs about
+//! 1.5 KB of WebAssembly (its effect, its hydration, twice under the
+//! router's type erasure), and the crate's context provider brings locale
+//! negotiation and cookie handling the server already does. The browser
+//! reads the language back from `<html lang>`, which the server wrote.
 
 use crate::domain::Lang;
-use crate::i18n::{Locale, use_i18n};
+use crate::i18n::Locale;
 use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy)]
+struct PageLang(Lang);
 
 pub fn locale_of(lang: Lang) -> Locale {
     match lang {
         Lang::Fr => Locale::fr,
         Lang::En => Locale::en,
     }
+}
+
+/// Makes `lang` the language of everything rendered below.
+pub fn provide_lang(lang: Lang) {
+    provide_context(PageLang(lang));
+}
+
+/// The language the page is shown in.
+pub fn use_lang() -> Lang {
+    use_context::<PageLang>()
+        .map(|page| page.0)
+        .unwrap_or_default()
+}
+
+/// The page's `Locale`, for `td_string!`.
+pub fn use_locale() -> Locale {
+    locale_of(use_lang())
+}
+
+/// A text with a counted word, keyed `<key>.one` and `<key>.other` in the
+/// locale files: `count` chooses by the language's rule (`Lang::plural`),
+/// and both forms get `count` and the other arguments.
+/// `counted!(locale, 3, search.result_count)` is "3 résultats".
+#[macro_export]
+macro_rules! counted {
+    ($locale:expr, $count:expr, $($key:ident).+ $(, $name:ident = $value:expr)* $(,)?) => {{
+        let (locale, count): ($crate::i18n::Locale, i64) = ($locale, $count);
+        match $crate::translate::lang_of(locale).plural(count) {
+            $crate::domain::lang::Plural::One => {
+                $crate::i18n::td_string!(locale, $($key).+.one, count = count $(, $name = $value)*).to_string()
+            }
+            $crate::domain::lang::Plural::Other => {
+                $crate::i18n::td_string!(locale, $($key).+.other, count = count $(, $name = $value)*).to_string()
+            }
+        }
+    }};
 }
 
 pub fn lang_of(locale: Locale) -> Lang {
@@ -21,19 +68,12 @@ pub fn lang_of(locale: Locale) -> Lang {
     }
 }
 
-/// The language the page is shown in, followed reactively.
-pub fn use_lang() -> Signal<Lang> {
-    let i18n = use_i18n();
-    Signal::derive(move || lang_of(i18n.get_locale()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    /// Every key path of a locale file, plural forms folded into their key
-    /// (`result_count_one` and `result_count_other` are `result_count`).
+    /// Every key path of a locale file (`search.result_count.one`).
     fn keys(value: &serde_json::Value, prefix: &str, out: &mut BTreeSet<String>) {
         if let Some(map) = value.as_object() {
             for (key, inner) in map {
@@ -41,17 +81,10 @@ mod tests {
                 if inner.is_object() {
                     keys(inner, &format!("{path}."), out);
                 } else {
-                    out.insert(without_plural_form(&path).to_string());
+                    out.insert(path);
                 }
             }
         }
-    }
-
-    fn without_plural_form(key: &str) -> &str {
-        ["_zero", "_one", "_two", "_few", "_many", "_other"]
-            .iter()
-            .find_map(|form| key.strip_suffix(form))
-            .unwrap_or(key)
     }
 
     fn locale_keys(text: &str) -> BTreeSet<String> {

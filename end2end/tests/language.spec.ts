@@ -35,7 +35,7 @@ test.describe('on a tablet', () => {
     await other.close();
   });
 
-  test('the header switch changes the page in place and follows the person to another device', async ({ page, browser }) => {
+  test('the header switch gives the same page in the other language and follows the person to another device', async ({ page, browser }) => {
     await signIn(page, 'associate.tls01');
     await page.goto('/stock/ROB-0001-MAR-S');
     await hydrated(page);
@@ -87,8 +87,14 @@ test.describe('on the back-room PC', () => {
     await page.getByLabel(/^Quantité/).fill('0');
     await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
     await expect(page.getByRole('alert')).toHaveText("La quantité doit être d'au moins 1 (saisi : 0).");
-    // The same error, once the page is in English.
+    // The same error, once the page is in English (it comes again from the
+    // server, in the new language).
     await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.getByRole('heading', { name: 'Record a movement' })).toBeVisible();
+    await hydrated(page);
+    await page.getByLabel('Receipt', { exact: true }).check();
+    await page.getByLabel(/^Quantity/).fill('0');
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
     await expect(page.getByRole('alert')).toHaveText('The quantity must be at least 1 (got 0).');
     await page.getByLabel('Receipt', { exact: true }).check();
     await page.getByLabel(/^Quantity/).fill('99999');
@@ -96,6 +102,11 @@ test.describe('on the back-room PC', () => {
     await expect(page.getByRole('alert')).toHaveText('99999 items in one movement is more than the 10000 allowed: check the quantity.');
     // Leave the account in French for whoever uses it next.
     await page.getByRole('button', { name: 'Français' }).click();
+    await expect(page.getByRole('heading', { name: 'Enregistrer un mouvement' })).toBeVisible();
+    await hydrated(page);
+    await page.getByLabel('Réception', { exact: true }).check();
+    await page.getByLabel(/^Quantité/).fill('99999');
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
     await expect(page.getByRole('alert')).toHaveText('99999 articles en un mouvement, c\'est plus que les 10000 autorisés : vérifiez la quantité.');
   });
 

@@ -37,6 +37,62 @@ pub async fn set_language(lang: String) -> Result<Lang, AppError> {
                 response.append_header(header::SET_COOKIE, value);
             }
         }
+        if let Some(back) = use_context::<axum::http::request::Parts>()
+            .filter(|parts| accepts_html(&parts.headers))
+            .map(|parts| page_to_return_to(&parts.headers))
+        {
+            leptos_axum::redirect(&back);
+        }
     }
     Ok(chosen)
+}
+
+/// A form posted by a browser (the language switch is a plain form).
+#[cfg(feature = "ssr")]
+fn accepts_html(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// The page the switch was on, from `Referer`: its path and query only
+/// (never another site; no empty `?` left on the address), or the home
+/// page.
+#[cfg(feature = "ssr")]
+fn page_to_return_to(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(axum::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|referer| referer.parse::<axum::http::Uri>().ok())
+        .and_then(|uri| {
+            uri.path_and_query()
+                .map(|p| p.as_str().trim_end_matches('?').to_string())
+        })
+        .filter(|path| path.starts_with('/') && !path.starts_with("//"))
+        .unwrap_or_else(|| "/".to_string())
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use axum::http::{HeaderMap, HeaderValue, header::REFERER};
+
+    fn from(referer: &str) -> String {
+        let mut headers = HeaderMap::new();
+        headers.insert(REFERER, HeaderValue::from_str(referer).expect("header"));
+        page_to_return_to(&headers)
+    }
+
+    #[test]
+    fn the_switch_returns_to_the_same_page_on_this_site() {
+        assert_eq!(
+            from("http://shop:3000/stock/ROB-0001-MAR-S"),
+            "/stock/ROB-0001-MAR-S"
+        );
+        assert_eq!(from("http://shop:3000/stock?q=robe"), "/stock?q=robe");
+        assert_eq!(from("http://shop:3000/login?"), "/login");
+        assert_eq!(from("https://elsewhere.example"), "/");
+        assert_eq!(page_to_return_to(&HeaderMap::new()), "/");
+    }
 }

@@ -44,6 +44,19 @@ pub enum ManagerMovement {
     Transfer,
 }
 
+impl ManagerMovement {
+    /// The form's value for this kind (as serialised).
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "receipt" => Some(Self::Receipt),
+            "adjustment" => Some(Self::Adjustment),
+            "count" => Some(Self::Count),
+            "transfer" => Some(Self::Transfer),
+            _ => None,
+        }
+    }
+}
+
 /// A recorded movement, for the manager's confirmation (worded by the page).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MovementDone {

@@ -1,19 +1,19 @@
 use super::language::LanguageSwitch;
 use crate::context::use_user;
 use crate::domain::Role;
-use crate::i18n::{Locale, t_string, use_i18n};
+use crate::i18n::{Locale, td_string};
+use crate::translate::use_locale;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 
 /// The bar at the top: who is signed in, where, the language, and the way
 /// out. The kiosk gets a large language switch instead of staff links.
 #[component]
 pub fn Header() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let user = use_user().0;
     view! {
         <header class="top-bar">
-            <a class="brand" href="/">{move || t_string!(i18n, app.name)}</a>
+            <a class="brand" href="/">{td_string!(locale, app.name)}</a>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let user = user.await.ok().flatten();
@@ -21,14 +21,13 @@ pub fn Header() -> impl IntoView {
                         let is_staff = user.role.is_staff();
                         let is_kiosk = user.role == Role::Kiosk;
                         let (shop, role) = (user.location_name.clone(), user.role);
-                        let where_and_role = move || {
-                            t_string!(i18n, header.where_and_role, shop = shop.clone(), role = role_label(i18n, role))
-                                .to_string()
-                        };
+                        let where_and_role =
+                            td_string!(locale, header.where_and_role, shop = shop, role = role_label(locale, role))
+                                .to_string();
                         view! {
                             {is_staff.then(|| view! {
-                                <nav aria-label=move || t_string!(i18n, header.nav_label)>
-                                    <a href="/stock">{move || t_string!(i18n, header.nav_stock)}</a>
+                                <nav aria-label=td_string!(locale, header.nav_label)>
+                                    <a href="/stock">{td_string!(locale, header.nav_stock)}</a>
                                 </nav>
                             })}
                             <span class="who">
@@ -38,7 +37,7 @@ pub fn Header() -> impl IntoView {
                             <LanguageSwitch large=is_kiosk/>
                             {(!is_kiosk).then(|| view! {
                                 <form method="post" action="/auth/logout" class="sign-out">
-                                    <button type="submit">{move || t_string!(i18n, header.sign_out)}</button>
+                                    <button type="submit">{td_string!(locale, header.sign_out)}</button>
                                 </form>
                             })}
                         }
@@ -49,11 +48,11 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-fn role_label(i18n: I18nContext<Locale>, role: Role) -> String {
+fn role_label(locale: Locale, role: Role) -> String {
     match role {
-        Role::Associate => t_string!(i18n, role.associate),
-        Role::Manager => t_string!(i18n, role.manager),
-        Role::Kiosk => t_string!(i18n, role.kiosk),
+        Role::Associate => td_string!(locale, role.associate),
+        Role::Manager => td_string!(locale, role.manager),
+        Role::Kiosk => td_string!(locale, role.kiosk),
     }
     .to_string()
 }

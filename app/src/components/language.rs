@@ -1,14 +1,15 @@
 //! The language switch: on the sign-in page, in the header, large on the
-//! kiosk. A form per language posting to `set_language`: without
-//! JavaScript the server answers with the page again, in the new language;
-//! with it, the page changes language in place.
+//! kiosk. A plain form per language posting to `set_language`, which saves
+//! the choice and answers with a redirect back: the page then comes from
+//! the server in the new language, with or without JavaScript (texts are
+//! read once per page: see `translate`). No browser code at all.
 
 use crate::api::session::SetLanguage;
 use crate::domain::Lang;
-use crate::i18n::{t_string, use_i18n};
-use crate::translate::{lang_of, locale_of};
-use leptos::form::ActionForm;
+use crate::i18n::td_string;
+use crate::translate::{use_lang, use_locale};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 #[component]
 pub fn LanguageSwitch(
@@ -16,31 +17,24 @@ pub fn LanguageSwitch(
     #[prop(optional)]
     large: bool,
 ) -> impl IntoView {
-    let i18n = use_i18n();
-    let choose = ServerAction::<SetLanguage>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(lang)) = choose.value().get() {
-            i18n.set_locale(locale_of(lang));
-        }
-    });
-    let current = move || lang_of(i18n.get_locale());
-    let pending = choose.pending();
+    let locale = use_locale();
+    let current = use_lang();
+    let url = SetLanguage::url();
     let buttons = Lang::ALL
         .into_iter()
         .map(|lang| {
             view! {
-                <ActionForm action=choose>
+                <form method="post" action=url>
                     <input type="hidden" name="lang" value=lang.code()/>
                     <button
                         type="submit"
                         lang=lang.code()
                         data-lang=lang.code()
-                        aria-pressed=move || (current() == lang).to_string()
-                        disabled=move || pending.get()
+                        aria-pressed=(current == lang).to_string()
                     >
                         {lang.native_name()}
                     </button>
-                </ActionForm>
+                </form>
             }
         })
         .collect_view();
@@ -49,7 +43,7 @@ pub fn LanguageSwitch(
             class="lang-switch"
             class:large=large
             role="group"
-            aria-label=move || t_string!(i18n, language.switch_label)
+            aria-label=td_string!(locale, language.switch_label)
         >
             {buttons}
         </div>

@@ -5,7 +5,8 @@
 //! the page also reloads its figures, so no stale number survives.
 
 use crate::domain::stock::StockEvent;
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::td_string;
+use crate::translate::use_locale;
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -205,11 +206,11 @@ mod browser {
 /// by its automation does not show it).
 #[component]
 pub fn LiveBadge(state: ReadSignal<LinkState>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let label = move || match state.get() {
-        LinkState::Connecting => t_string!(i18n, live.connecting),
-        LinkState::Live => t_string!(i18n, live.live),
-        LinkState::Reconnecting => t_string!(i18n, live.reconnecting),
+        LinkState::Connecting => td_string!(locale, live.connecting),
+        LinkState::Live => td_string!(locale, live.live),
+        LinkState::Reconnecting => td_string!(locale, live.reconnecting),
     };
     let kind = move || match state.get() {
         LinkState::Connecting => "connecting",
@@ -221,6 +222,6 @@ pub fn LiveBadge(state: ReadSignal<LinkState>) -> impl IntoView {
             <span class="dot" aria-hidden="true"></span>
             {label}
         </span>
-        <span class="live-off">{move || t_string!(i18n, live.not_live)}</span>
+        <span class="live-off">{td_string!(locale, live.not_live)}</span>
     }
 }

@@ -1,4 +1,5 @@
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::td_string;
+use crate::translate::use_locale;
 use leptos::prelude::*;
 
 /// The one search box: part of a name, a SKU, or a scanned EAN. A plain
@@ -13,15 +14,16 @@ pub fn SearchBox(
     #[prop(into)]
     initial: String,
     /// The field's label and example, in the page's language.
-    label: Signal<String>,
-    placeholder: Signal<String>,
+    #[prop(into)]
+    label: String,
+    #[prop(into)] placeholder: String,
     /// Called with the text on each keystroke.
     on_type: Callback<String>,
     /// Called with the text on Enter.
     on_enter: Callback<String>,
     #[prop(optional, into)] input_ref: Option<NodeRef<leptos::html::Input>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let input_ref = input_ref.unwrap_or_default();
     view! {
         <form
@@ -36,7 +38,7 @@ pub fn SearchBox(
                 }
             }
         >
-            <label for="search-input">{move || label.get()}</label>
+            <label for="search-input">{label}</label>
             <div class="search-row">
                 <input
                     id="search-input"
@@ -44,7 +46,7 @@ pub fn SearchBox(
                     type="search"
                     name="q"
                     value=initial
-                    placeholder=move || placeholder.get()
+                    placeholder=placeholder
                     autocomplete="off"
                     autocapitalize="none"
                     spellcheck="false"
@@ -53,7 +55,7 @@ pub fn SearchBox(
                     data-takes-scans=""
                     on:input=move |ev| on_type.run(event_target_value(&ev))
                 />
-                <button type="submit" class="primary">{move || t_string!(i18n, search.submit)}</button>
+                <button type="submit" class="primary">{td_string!(locale, search.submit)}</button>
             </div>
         </form>
     }

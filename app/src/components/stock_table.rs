@@ -1,14 +1,15 @@
 use super::live::LiveStock;
 use crate::domain::geo::format_km;
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::td_string;
 use crate::model::{LocationKind, LocationStock, SkuStock};
+use crate::translate::use_locale;
 use leptos::prelude::*;
 
 /// One SKU's stock everywhere: this shop first, then other shops nearest
 /// first, then warehouses. Figures update live.
 #[component]
 pub fn StockTable(stock: SkuStock, live: LiveStock) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let sku = stock.sku.clone();
     let rows = stock
         .locations
@@ -18,26 +19,26 @@ pub fn StockTable(stock: SkuStock, live: LiveStock) -> impl IntoView {
     view! {
         <table class="stock-table">
             <caption class="visually-hidden">
-                {move || t_string!(i18n, stock_table.caption, sku = sku.clone()).to_string()}
+                {td_string!(locale, stock_table.caption, sku = sku.clone()).to_string()}
             </caption>
             <thead>
                 <tr>
-                    <th scope="col">{move || t_string!(i18n, stock_table.location)}</th>
-                    <th scope="col" class="num">{move || t_string!(i18n, stock_table.distance)}</th>
-                    <th scope="col" class="num">{move || t_string!(i18n, stock_table.on_hand)}</th>
-                    <th scope="col" class="num">{move || t_string!(i18n, stock_table.reserved)}</th>
-                    <th scope="col" class="num">{move || t_string!(i18n, stock_table.available)}</th>
+                    <th scope="col">{td_string!(locale, stock_table.location)}</th>
+                    <th scope="col" class="num">{td_string!(locale, stock_table.distance)}</th>
+                    <th scope="col" class="num">{td_string!(locale, stock_table.on_hand)}</th>
+                    <th scope="col" class="num">{td_string!(locale, stock_table.reserved)}</th>
+                    <th scope="col" class="num">{td_string!(locale, stock_table.available)}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
-        <p class="hint table-note">{move || t_string!(i18n, stock_table.note)}</p>
+        <p class="hint table-note">{td_string!(locale, stock_table.note)}</p>
     }
 }
 
 #[component]
 fn StockRow(sku: String, row: LocationStock, live: LiveStock) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let location = row.location_id.clone();
     let loaded = (row.on_hand, row.reserved, row.available);
     let loaded_seq = row.last_seq;
@@ -51,15 +52,12 @@ fn StockRow(sku: String, row: LocationStock, live: LiveStock) -> impl IntoView {
     let figures = move || pushed.get().unwrap_or(loaded);
     let is_here = row.distance_km.is_none() && row.kind == LocationKind::Store;
     let is_warehouse = row.kind == LocationKind::Warehouse;
-    let city = row.city.clone();
-    let place = move || {
-        if is_warehouse {
-            t_string!(i18n, stock_table.warehouse).to_string()
-        } else if is_here {
-            t_string!(i18n, stock_table.this_shop).to_string()
-        } else {
-            city.clone()
-        }
+    let place = if is_warehouse {
+        td_string!(locale, stock_table.warehouse).to_string()
+    } else if is_here {
+        td_string!(locale, stock_table.this_shop).to_string()
+    } else {
+        row.city.clone()
     };
     let distance = row.distance_km.map(format_km).unwrap_or_default();
     view! {

@@ -1,6 +1,8 @@
 use super::live::LiveStock;
-use crate::i18n::{t_string, use_i18n};
+use crate::counted;
+use crate::i18n::td_string;
 use crate::model::{ProductView, VariantCell};
+use crate::translate::use_locale;
 use leptos::prelude::*;
 
 /// Colours down, sizes across; each cell says how many are available in
@@ -15,7 +17,7 @@ pub fn VariantGrid(
     #[prop(into)]
     link_base: String,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let header = product
         .sizes
         .iter()
@@ -48,7 +50,7 @@ pub fn VariantGrid(
                         None => view! {
                             <td class="variant missing">
                                 <span aria-hidden="true">"–"</span>
-                                <span class="visually-hidden">{move || t_string!(i18n, variant_grid.missing)}</span>
+                                <span class="visually-hidden">{td_string!(locale, variant_grid.missing)}</span>
                             </td>
                         }
                         .into_any(),
@@ -65,7 +67,7 @@ pub fn VariantGrid(
         .collect_view();
     view! {
         <table class="variant-grid">
-            <caption class="visually-hidden">{move || t_string!(i18n, variant_grid.caption)}</caption>
+            <caption class="visually-hidden">{td_string!(locale, variant_grid.caption)}</caption>
             <thead>
                 <tr>
                     <td></td>
@@ -85,7 +87,7 @@ fn VariantLink(
     live: LiveStock,
     link_base: String,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let is_selected = cell.sku == selected;
     let loaded = cell.available_here;
     let (sku, seq) = (cell.sku.clone(), cell.seq_here);
@@ -96,14 +98,13 @@ fn VariantLink(
     });
     let (colour, size) = (cell.colour.clone(), cell.size.clone());
     let label = move || {
-        t_string!(
-            i18n,
+        counted!(
+            locale,
+            available.get(),
             variant_grid.cell,
             colour = colour.clone(),
-            size = size.clone(),
-            count = available.get()
+            size = size.clone()
         )
-        .to_string()
     };
     view! {
         <td class="variant" class:selected=is_selected>

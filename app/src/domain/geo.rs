@@ -17,7 +17,7 @@ pub fn format_km(km: f64) -> String {
     if km < 0.5 {
         "< 1 km".to_string()
     } else {
-        format!("{km:.0} km")
+        format!("{} km", km.round() as i64)
     }
 }
 

@@ -38,6 +38,17 @@ impl Lang {
         }
     }
 
+    /// Which form of a counted word the language uses for `count` (CLDR's
+    /// cardinal rules, for whole numbers): French says "0 résultat",
+    /// "1 résultat", "2 résultats"; English "0 results", "1 result".
+    pub fn plural(self, count: i64) -> Plural {
+        let one = match self {
+            Self::Fr => count == 0 || count == 1,
+            Self::En => count == 1,
+        };
+        if one { Plural::One } else { Plural::Other }
+    }
+
     /// The language's own name, as a language switch shows it.
     pub fn native_name(self) -> &'static str {
         match self {
@@ -45,6 +56,14 @@ impl Lang {
             Self::En => "English",
         }
     }
+}
+
+/// The two forms of a counted word in French and English (texts keyed
+/// `..._one` and `..._other`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plural {
+    One,
+    Other,
 }
 
 /// The device's language (kept a year). Not `HttpOnly`: nothing secret, and
@@ -78,6 +97,14 @@ pub fn lang_chosen_cookie(chosen: bool, secure: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn french_counts_zero_and_one_as_one_english_only_one() {
+        let forms = |lang: Lang| [0, 1, 2, 21, -1].map(|n| lang.plural(n));
+        use Plural::{One, Other};
+        assert_eq!(forms(Lang::Fr), [One, One, Other, Other, Other]);
+        assert_eq!(forms(Lang::En), [Other, One, Other, Other, Other]);
+    }
 
     #[test]
     fn codes_round_trip_and_regional_forms_are_understood() {

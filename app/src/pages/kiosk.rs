@@ -8,11 +8,14 @@ use crate::components::live::use_live_stock;
 use crate::components::result_list::ResultList;
 use crate::components::search_box::SearchBox;
 use crate::components::variant_grid::VariantGrid;
+use crate::counted;
 use crate::domain::Cents;
 use crate::domain::search::encode_query_value;
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::td_string;
+use crate::loaded::load;
 use crate::model::{ProductView, SearchResults};
 use crate::translate::use_lang;
+use crate::translate::use_locale;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -24,10 +27,10 @@ pub const KIOSK_IDLE_SECONDS: u64 = 120;
 
 #[component]
 pub fn KioskHome() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
-    let results = Resource::new(
+    let results = load(
         move || q.get(),
         |q| async move {
             if q.trim().is_empty() {
@@ -67,16 +70,16 @@ pub fn KioskHome() -> impl IntoView {
         });
     });
     view! {
-        <Title text=move || t_string!(i18n, kiosk.page_title).to_string()/>
+        <Title text=td_string!(locale, kiosk.page_title).to_string()/>
         <IdleReset/>
         <section class="panel kiosk">
-            <h1>{move || t_string!(i18n, kiosk.heading)}</h1>
-            <p class="kiosk-lead">{move || t_string!(i18n, kiosk.lead)}</p>
+            <h1>{td_string!(locale, kiosk.heading)}</h1>
+            <p class="kiosk-lead">{td_string!(locale, kiosk.lead)}</p>
             <SearchBox
                 action="/kiosk"
                 initial=q.get_untracked()
-                label=Signal::derive(move || t_string!(i18n, kiosk.search_label).to_string())
-                placeholder=Signal::derive(move || t_string!(i18n, kiosk.placeholder).to_string())
+                label=td_string!(locale, kiosk.search_label)
+                placeholder=td_string!(locale, kiosk.placeholder)
                 on_type
                 on_enter
             />
@@ -95,11 +98,11 @@ pub fn KioskHome() -> impl IntoView {
 
 #[component]
 pub fn KioskProductPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let lang = use_lang();
     let params = use_params_map();
     let sku = Memo::new(move |_| params.with(|p| p.get("sku").unwrap_or_default()));
-    let data = Resource::new(move || sku.get(), kiosk_product);
+    let data = load(move || sku.get(), kiosk_product);
     let product_id = Signal::derive(move || data.get().and_then(Result::ok).map(|d| d.product_id));
     let live = use_live_stock(product_id);
     // The kiosk's summary (other shops, warehouse) is computed by the
@@ -116,9 +119,9 @@ pub fn KioskProductPage() -> impl IntoView {
         now
     });
     view! {
-        <Title text=move || t_string!(i18n, kiosk.product_title).to_string()/>
+        <Title text=td_string!(locale, kiosk.product_title).to_string()/>
         <IdleReset/>
-        <p class="back"><a class="button" href="/kiosk">{move || t_string!(i18n, kiosk.new_search)}</a></p>
+        <p class="back"><a class="button" href="/kiosk">{td_string!(locale, kiosk.new_search)}</a></p>
         <Transition fallback=|| view! { <Loading what=Loads::Product/> }>
             {move || Suspend::new(async move {
                 let item = match data.await {
@@ -126,22 +129,20 @@ pub fn KioskProductPage() -> impl IntoView {
                     Err(error) => return view! { <ErrorMessage error/> }.into_any(),
                 };
                 let available_here = item.available_here;
-                let here = move || match available_here {
-                    0 => t_string!(i18n, kiosk.not_here).to_string(),
-                    count => t_string!(i18n, kiosk.here, count).to_string(),
+                let here = match available_here {
+                    0 => td_string!(locale, kiosk.not_here).to_string(),
+                    count => counted!(locale, count, kiosk.here),
                 };
                 let shops = item.other_shops_with_stock;
-                let elsewhere = move || match shops {
-                    0 => t_string!(i18n, kiosk.shops_none).to_string(),
-                    count => t_string!(i18n, kiosk.shops, count).to_string(),
+                let elsewhere = match shops {
+                    0 => td_string!(locale, kiosk.shops_none).to_string(),
+                    count => counted!(locale, count, kiosk.shops),
                 };
                 let at_warehouse = item.warehouse_has_stock;
-                let warehouse = move || {
-                    if at_warehouse {
-                        t_string!(i18n, kiosk.warehouse_yes)
-                    } else {
-                        t_string!(i18n, kiosk.warehouse_no)
-                    }
+                let warehouse = if at_warehouse {
+                    td_string!(locale, kiosk.warehouse_yes)
+                } else {
+                    td_string!(locale, kiosk.warehouse_no)
                 };
                 let product = ProductView {
                     id: item.product_id.clone(),
@@ -157,13 +158,13 @@ pub fn KioskProductPage() -> impl IntoView {
                     <section class="panel kiosk product">
                         <h1>{item.product_name.clone()}</h1>
                         <p class="meta">{format!("{} · {}", item.colour, item.size)}</p>
-                        <p class="price kiosk-price">{move || price.format(lang.get())}</p>
-                        <ul class="availability" aria-label=move || t_string!(i18n, kiosk.availability)>
+                        <p class="price kiosk-price">{price.format(lang)}</p>
+                        <ul class="availability" aria-label=td_string!(locale, kiosk.availability)>
                             <li class:yes={available_here > 0} data-availability="here">{here}</li>
                             <li class:yes={shops > 0} data-availability="shops">{elsewhere}</li>
                             <li class:yes=at_warehouse data-availability="warehouse">{warehouse}</li>
                         </ul>
-                        <h2>{move || t_string!(i18n, kiosk.other_variants)}</h2>
+                        <h2>{td_string!(locale, kiosk.other_variants)}</h2>
                         <VariantGrid product selected=item.sku.clone() here=item.location_id.clone() live link_base="/kiosk/"/>
                     </section>
                 }

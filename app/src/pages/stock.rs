@@ -10,9 +10,11 @@ use crate::components::variant_grid::VariantGrid;
 use crate::context::use_user;
 use crate::domain::search::encode_query_value;
 use crate::domain::{Cents, Role};
-use crate::i18n::{t_string, use_i18n};
+use crate::i18n::td_string;
+use crate::loaded::load;
 use crate::model::{LocationKind, SearchResults};
 use crate::translate::use_lang;
+use crate::translate::use_locale;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -21,10 +23,10 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
-    let results = Resource::new(
+    let results = load(
         move || q.get(),
         |q| async move {
             if q.trim().is_empty() {
@@ -66,21 +68,21 @@ pub fn SearchPage() -> impl IntoView {
         });
     });
     view! {
-        <Title text=move || t_string!(i18n, search.page_title).to_string()/>
+        <Title text=td_string!(locale, search.page_title).to_string()/>
         <section class="panel">
-            <h1 class="visually-hidden">{move || t_string!(i18n, search.page_title)}</h1>
+            <h1 class="visually-hidden">{td_string!(locale, search.page_title)}</h1>
             <SearchBox
                 action="/stock"
                 initial=q.get_untracked()
-                label=Signal::derive(move || t_string!(i18n, search.label).to_string())
-                placeholder=Signal::derive(move || t_string!(i18n, search.placeholder).to_string())
+                label=td_string!(locale, search.label)
+                placeholder=td_string!(locale, search.placeholder)
                 on_type
                 on_enter
             />
             <Transition fallback=|| view! { <Loading what=Loads::Results/> }>
                 {move || Suspend::new(async move {
                     match results.await {
-                        Ok(None) => view! { <p class="hint">{move || t_string!(i18n, search.hint)}</p> }.into_any(),
+                        Ok(None) => view! { <p class="hint">{td_string!(locale, search.hint)}</p> }.into_any(),
                         Ok(Some(found)) => view! { <ResultList found link_base="/stock/"/> }.into_any(),
                         Err(error) => view! { <ErrorMessage error/> }.into_any(),
                     }
@@ -92,11 +94,11 @@ pub fn SearchPage() -> impl IntoView {
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let lang = use_lang();
     let params = use_params_map();
     let sku = Memo::new(move |_| params.with(|p| p.get("sku").unwrap_or_default()));
-    let data = Resource::new(move || sku.get(), get_product_stock);
+    let data = load(move || sku.get(), get_product_stock);
     let product_id = Signal::derive(move || data.get().and_then(Result::ok).map(|d| d.product.id));
     let live = use_live_stock(product_id);
     // After a gap in the live link, reload: figures on screen must be fresh.
@@ -115,8 +117,8 @@ pub fn ProductPage() -> impl IntoView {
             .is_some_and(|u| u.role == Role::Manager)
     };
     view! {
-        <Title text=move || t_string!(i18n, product.page_title).to_string()/>
-        <p class="back"><a href="/stock">{move || t_string!(i18n, product.back)}</a></p>
+        <Title text=td_string!(locale, product.page_title).to_string()/>
+        <p class="back"><a href="/stock">{td_string!(locale, product.back)}</a></p>
         <Transition fallback=|| view! { <Loading what=Loads::Stock/> }>
             {move || Suspend::new(async move {
                 let data = match data.await {
@@ -131,27 +133,16 @@ pub fn ProductPage() -> impl IntoView {
                     .map(|l| l.location_id.clone())
                     .unwrap_or_default();
                 let manage_href = format!("/manage/{}", selected.sku);
-                let codes = {
-                    let (category, colour, size, code, ean) = (
-                        data.product.category.clone(),
-                        selected.colour.clone(),
-                        selected.size.clone(),
-                        selected.sku.clone(),
-                        selected.ean.clone(),
-                    );
-                    move || {
-                        t_string!(
-                            i18n,
-                            product.codes,
-                            category = category.clone(),
-                            colour = colour.clone(),
-                            size = size.clone(),
-                            sku = code.clone(),
-                            ean = ean.clone()
-                        )
-                        .to_string()
-                    }
-                };
+                let codes = td_string!(
+                    locale,
+                    product.codes,
+                    category = data.product.category.clone(),
+                    colour = selected.colour.clone(),
+                    size = selected.size.clone(),
+                    sku = selected.sku.clone(),
+                    ean = selected.ean.clone()
+                )
+                .to_string();
                 let price = Cents(selected.price_cents);
                 view! {
                     <section class="panel product">
@@ -161,16 +152,16 @@ pub fn ProductPage() -> impl IntoView {
                                 <p class="meta">{codes}</p>
                             </div>
                             <div class="head-side">
-                                <p class="price">{move || price.format(lang.get())}</p>
+                                <p class="price">{price.format(lang)}</p>
                                 <LiveBadge state=live.state/>
                             </div>
                         </header>
-                        <h2>{move || t_string!(i18n, product.colours_and_sizes)}</h2>
+                        <h2>{td_string!(locale, product.colours_and_sizes)}</h2>
                         <VariantGrid product=data.product selected=selected.sku.clone() here live link_base="/stock/"/>
-                        <h2>{move || t_string!(i18n, product.stock_by_location)}</h2>
+                        <h2>{td_string!(locale, product.stock_by_location)}</h2>
                         <StockTable stock=selected live/>
                         <Show when=is_manager>
-                            <p><a class="button" href=manage_href.clone()>{move || t_string!(i18n, product.record_movement)}</a></p>
+                            <p><a class="button" href=manage_href.clone()>{td_string!(locale, product.record_movement)}</a></p>
                         </Show>
                     </section>
                 }

@@ -44,7 +44,11 @@ struct PasswordCheck {
 /// check: spread over tokio's many short-lived blocking threads, each
 /// thread's allocator arena kept its own copy, and a server grew by
 /// hundreds of megabytes over a day of sign-ins. Here the memory is a few
-/// work areas, allocated once.
+/// work areas, kept while sign-ins come and given back after
+/// `PASSWORD_CHECKER_IDLE` without one (allocating it again costs a few
+/// milliseconds against the check's hundred).
+const PASSWORD_CHECKER_IDLE: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn password_checkers() -> &'static std::sync::Mutex<std::sync::mpsc::Sender<PasswordCheck>> {
     use std::sync::{Arc, Mutex, OnceLock, mpsc};
     static QUEUE: OnceLock<Mutex<mpsc::Sender<PasswordCheck>>> = OnceLock::new();
@@ -60,10 +64,17 @@ fn password_checkers() -> &'static std::sync::Mutex<std::sync::mpsc::Sender<Pass
                     let mut work_area = Vec::new();
                     loop {
                         let next = match checks.lock() {
-                            Ok(waiting) => waiting.recv(),
+                            Ok(waiting) => waiting.recv_timeout(PASSWORD_CHECKER_IDLE),
                             Err(_) => return,
                         };
-                        let Ok(check) = next else { return };
+                        let check = match next {
+                            Ok(check) => check,
+                            Err(mpsc::RecvTimeoutError::Timeout) => {
+                                work_area = Vec::new();
+                                continue;
+                            }
+                            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                        };
                         let matches =
                             password_matches(&mut work_area, &check.password, &check.stored);
                         let _ = check.answer.send(matches);

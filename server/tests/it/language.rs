@@ -182,15 +182,30 @@ async fn the_switch_works_without_javascript(engine: Engine) {
         .await
         .expect("answers");
     assert_eq!(response.status(), 302);
-    assert_eq!(
-        response.headers()["location"],
-        app.url("/login?next=%2Fstock").as_str()
-    );
+    assert_eq!(response.headers()["location"], "/login?next=%2Fstock");
     assert!(
         set_cookies(&response)
             .iter()
             .any(|c| c.starts_with("wis_lang=en;"))
     );
+    // With JavaScript it is the same plain form: the page again, with no
+    // empty `?` added to its address, and never another site.
+    for (referer, back) in [
+        (app.url("/stock/ROB-0001-MAR-S"), "/stock/ROB-0001-MAR-S"),
+        ("https://elsewhere.example/page".to_string(), "/page"),
+    ] {
+        let response = app
+            .http
+            .post(app.url("/api/set_language"))
+            .header("accept", "text/html")
+            .header("referer", referer)
+            .form(&[("lang", "fr")])
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(response.status(), 302);
+        assert_eq!(response.headers()["location"], back);
+    }
 }
 both_databases!(
     switch_without_js,

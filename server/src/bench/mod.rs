@@ -4,6 +4,8 @@
 //! Each figure is the median of several runs. Databases are seeded once and
 //! kept under the work directory, since seeding chain scale takes minutes.
 
+mod soak;
+
 use crate::{Server, client, seed_database};
 use app::db::{Db, migrate};
 use app::services::seed::{DEMO_API_KEY, SeedParams};
@@ -46,6 +48,9 @@ pub struct BenchArgs {
     /// Runs per figure; the median is reported.
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
+    /// Seconds of the memory soak (SQLite, demo scale; 0 skips it).
+    #[arg(long, default_value_t = 60)]
+    pub soak_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -284,6 +289,9 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
     }
     let _ = stop.send(());
     let _ = serving.await;
+    if matches!(scale, Scale::Demo) && url.starts_with("sqlite:") && args.soak_seconds > 0 {
+        soak::run(url, "target/site", args.soak_seconds, &skus).await?;
+    }
     Ok(())
 }
 
@@ -385,10 +393,10 @@ async fn lookup_run(
     .await
 }
 
-/// The stylesheet's address as the sign-in page names it (with its
-/// content hash when the build made one).
-async fn stylesheet_path(base: &str) -> Result<String, String> {
-    let page = http_client()?
+/// The bundle's files as the sign-in page names them (script, WebAssembly
+/// preload, stylesheet), with their content hash when the build made one.
+async fn bundle_paths(http: &reqwest::Client, base: &str) -> Result<Vec<String>, String> {
+    let page = http
         .get(format!("{base}/login"))
         .send()
         .await
@@ -396,9 +404,22 @@ async fn stylesheet_path(base: &str) -> Result<String, String> {
         .text()
         .await
         .map_err(|e| e.to_string())?;
-    page.split('"')
-        .find(|part| part.starts_with("/pkg/") && part.ends_with(".css"))
+    let mut paths: Vec<String> = page
+        .split(['"', '\''])
+        .filter(|part| part.starts_with("/pkg/") && !part.contains(' '))
         .map(String::from)
+        .collect();
+    paths.sort();
+    paths.dedup();
+    Ok(paths)
+}
+
+/// The stylesheet's address as the sign-in page names it.
+async fn stylesheet_path(base: &str) -> Result<String, String> {
+    bundle_paths(&http_client()?, base)
+        .await?
+        .into_iter()
+        .find(|path| path.ends_with(".css"))
         .ok_or_else(|| "the sign-in page names no stylesheet".to_string())
 }
 
@@ -421,7 +442,11 @@ async fn static_run(
 
 /// Resident memory of this process (server and load generator), in MB.
 fn resident_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    vm_rss_mb(&std::fs::read_to_string("/proc/self/status").ok()?)
+}
+
+/// The resident memory a `/proc/<pid>/status` text gives, in MB.
+fn vm_rss_mb(status: &str) -> Option<f64> {
     let kb: f64 = status
         .lines()
         .find_map(|l| l.strip_prefix("VmRSS:"))?
