@@ -334,6 +334,17 @@ fn http_client() -> Result<reqwest::Client, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Sends a request and reads its whole answer; an answer other than a
+/// success is an error saying who gave it.
+async fn send_ok(request: reqwest::RequestBuilder, who: &str) -> Result<(), String> {
+    let response = request.send().await.map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("{who} answered {}", response.status()));
+    }
+    response.bytes().await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
 /// Clients sending requests back to back on keep-alive connections for
 /// `duration`; `request` builds a client's `n`-th request.
 async fn load_run<F>(clients: usize, duration: Duration, request: F) -> Result<RunFigures, String>
@@ -352,14 +363,7 @@ where
             while Instant::now() < deadline {
                 n += 1;
                 let started = Instant::now();
-                let response = request(&client, worker, n)
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?;
-                if !response.status().is_success() {
-                    return Err(format!("answered {}", response.status()));
-                }
-                response.bytes().await.map_err(|e| e.to_string())?;
+                send_ok(request(&client, worker, n), "the server").await?;
                 latencies.push(started.elapsed().as_secs_f64() * 1000.0);
             }
             Ok::<_, String>(latencies)
@@ -481,17 +485,11 @@ async fn search_run(base: &str, names: &[String]) -> Result<RunFigures, String> 
                 for len in 2..=chars.len().min(14) {
                     let typed: String = chars[..len].iter().collect();
                     let sent = Instant::now();
-                    let response = client
+                    let search = client
                         .post(format!("{base}{path}"))
                         .header("cookie", &cookie)
-                        .form(&[("query", typed.as_str())])
-                        .send()
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    if !response.status().is_success() {
-                        return Err(format!("search answered {}", response.status()));
-                    }
-                    response.bytes().await.map_err(|e| e.to_string())?;
+                        .form(&[("query", typed.as_str())]);
+                    send_ok(search, "search").await?;
                     latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
                 }
             }

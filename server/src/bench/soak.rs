@@ -5,6 +5,7 @@
 //! sign-in's password work area, a compressed download) grows with every
 //! burst; one that gives it back returns close to where it started.
 
+use super::send_ok;
 use crate::client;
 use app::services::seed::DEMO_API_KEY;
 use std::process::{Child, Command, Stdio};
@@ -104,7 +105,10 @@ pub async fn run(
             while Instant::now() < deadline {
                 n += 7;
                 let sku = &skus[(n * 104_729) % skus.len().max(1)];
-                fetch(&http, &format!("{base}/stock/{sku}"), Some(&cookie), None).await?;
+                let page = http
+                    .get(format!("{base}/stock/{sku}"))
+                    .header("cookie", &cookie);
+                send_ok(page, "a product page").await?;
                 Done::add(&done.pages);
             }
             Ok(())
@@ -116,7 +120,10 @@ pub async fn run(
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
                 for path in bundle.iter() {
-                    fetch(&http, &format!("{base}{path}"), None, Some(encoding)).await?;
+                    let download = http
+                        .get(format!("{base}{path}"))
+                        .header(reqwest::header::ACCEPT_ENCODING, encoding);
+                    send_ok(download, path).await?;
                     Done::add(&done.downloads);
                 }
             }
@@ -131,13 +138,10 @@ pub async fn run(
             while Instant::now() < deadline {
                 n += 13;
                 let sku = &skus[(n * 7919) % skus.len().max(1)];
-                let response = http
+                let lookup = http
                     .get(format!("{base}/api/v1/stock/{sku}"))
-                    .bearer_auth(DEMO_API_KEY)
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?;
-                response.bytes().await.map_err(|e| e.to_string())?;
+                    .bearer_auth(DEMO_API_KEY);
+                send_ok(lookup, "a stock lookup").await?;
                 Done::add(&done.lookups);
             }
             Ok(())
@@ -174,14 +178,11 @@ pub async fn run(
             while Instant::now() < deadline {
                 n += 1;
                 let sku = &skus[(n * 31) % skus.len().max(1)];
-                let response = http
+                let movement = http
                     .post(format!("{base}/api/v1/stock/movements"))
                     .bearer_auth(DEMO_API_KEY)
-                    .json(&serde_json::json!({"sku": sku, "location_id": "PAR01", "kind": "receipt", "quantity": 1, "reference": "soak"}))
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?;
-                response.bytes().await.map_err(|e| e.to_string())?;
+                    .json(&serde_json::json!({"sku": sku, "location_id": "PAR01", "kind": "receipt", "quantity": 1, "reference": "soak"}));
+                send_ok(movement, "a stock movement").await?;
                 Done::add(&done.movements);
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
@@ -248,27 +249,6 @@ async fn bundle_paths(http: &reqwest::Client, base: &str) -> Result<Arc<Vec<Stri
         return Err("the sign-in page names no WebAssembly file".into());
     }
     Ok(Arc::new(paths))
-}
-
-async fn fetch(
-    http: &reqwest::Client,
-    url: &str,
-    cookie: Option<&str>,
-    encoding: Option<&str>,
-) -> Result<(), String> {
-    let mut request = http.get(url);
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    if let Some(encoding) = encoding {
-        request = request.header(reqwest::header::ACCEPT_ENCODING, encoding);
-    }
-    let response = request.send().await.map_err(|e| e.to_string())?;
-    if !response.status().is_success() {
-        return Err(format!("{url} answered {}", response.status()));
-    }
-    response.bytes().await.map_err(|e| e.to_string())?;
-    Ok(())
 }
 
 /// Resident memory of a process, in MB.

@@ -149,10 +149,15 @@ impl TestApp {
     /// Starts a server on whatever the database holds (a second server on
     /// the same database, say).
     pub async fn start_unseeded(test_db: &TestDb) -> Self {
+        Self::start_with_site(test_db, "target/site").await
+    }
+
+    /// Starts a server serving the browser bundle found under `site_root`.
+    pub async fn start_with_site(test_db: &TestDb, site_root: &str) -> Self {
         let server = Server::prepare(
             &test_db.url,
             SocketAddr::from(([127, 0, 0, 1], 0)),
-            "target/site",
+            site_root,
             16,
         )
         .await

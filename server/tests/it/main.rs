@@ -3,6 +3,7 @@
 //! `TEST_PG_URL` (scripts/test.sh starts one).
 
 mod api;
+mod bundle;
 mod common;
 mod concurrency;
 mod language;
