@@ -16,6 +16,12 @@ pub enum TextField {
     #[default]
     Reason,
     Reference,
+    Note,
+    Preferences,
+    Street,
+    Name,
+    City,
+    Size,
 }
 
 impl TextField {
@@ -23,6 +29,30 @@ impl TextField {
         match self {
             Self::Reason => "reason",
             Self::Reference => "reference",
+            Self::Note => "note",
+            Self::Preferences => "preferences",
+            Self::Street => "street",
+            Self::Name => "name",
+            Self::City => "city",
+            Self::Size => "size",
+        }
+    }
+}
+
+/// Which contact detail another customer already has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactField {
+    #[default]
+    Email,
+    Phone,
+}
+
+impl ContactField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "e-mail",
+            Self::Phone => "phone",
         }
     }
 }
@@ -94,6 +124,18 @@ pub enum AppError {
         "This form was already sent with other figures, and that movement was recorded (its answer was lost on the way). Check the history, then record again."
     )]
     FormAlreadySent,
+    #[error("'{text}' is not a valid e-mail address.")]
+    InvalidEmail { text: String },
+    #[error("'{text}' is not a French phone number (for example 06 12 34 56 78).")]
+    InvalidPhone { text: String },
+    #[error("'{text}' is not a French postcode (five digits).")]
+    InvalidPostcode { text: String },
+    #[error("A customer needs a first name and a last name.")]
+    NameRequired,
+    #[error("The note is empty.")]
+    NoteEmpty,
+    #[error("Erasing a customer needs a confirmation.")]
+    ErasureNotConfirmed,
     /// The request could not be read at all (missing field, bad JSON).
     #[error("The request was incomplete or malformed: {detail}")]
     Malformed { detail: String },
@@ -107,6 +149,10 @@ pub enum AppError {
     UnknownProduct { product: String },
     #[error("No such API endpoint. See /api/v1/openapi.json.")]
     UnknownEndpoint,
+    #[error("There is no customer {customer_id}.")]
+    UnknownCustomer { customer_id: i64 },
+    #[error("No order has the reference {reference}.")]
+    UnknownOrder { reference: String },
 
     // --- the request was valid but the world disagrees (409) ---
     #[error("Only {available} available: the rest is reserved for orders or kept as safety stock.")]
@@ -125,6 +171,13 @@ pub enum AppError {
     CountBelowReserved { counted: i64, reserved: i64 },
     #[error("The stock changed at this moment. Please try again.")]
     StockChanged,
+    #[error("Customer {customer_id} already has this {}: open that customer instead.", .contact.as_str())]
+    CustomerExists {
+        customer_id: i64,
+        contact: ContactField,
+    },
+    #[error("Customer {customer_id} was erased: their data can no longer change.")]
+    CustomerErased { customer_id: i64 },
     #[error("The database already holds data: the demo chain is seeded only into an empty one.")]
     DatabaseNotEmpty,
 
@@ -164,6 +217,9 @@ struct WireError {
     on_hand: i64,
     free: i64,
     reserved: i64,
+    customer_id: i64,
+    reference: String,
+    contact: ContactField,
 }
 
 impl From<WireError> for AppError {
@@ -187,6 +243,9 @@ impl From<WireError> for AppError {
             on_hand,
             free,
             reserved,
+            customer_id,
+            reference,
+            contact,
         } = wire;
         match reason.as_str() {
             "session_ended" => Self::SessionEnded,
@@ -214,7 +273,20 @@ impl From<WireError> for AppError {
             "request_key_invalid" => Self::RequestKeyInvalid { max },
             "request_key_reused" => Self::RequestKeyReused { key },
             "form_already_sent" => Self::FormAlreadySent,
+            "invalid_email" => Self::InvalidEmail { text },
+            "invalid_phone" => Self::InvalidPhone { text },
+            "invalid_postcode" => Self::InvalidPostcode { text },
+            "name_required" => Self::NameRequired,
+            "note_empty" => Self::NoteEmpty,
+            "erasure_not_confirmed" => Self::ErasureNotConfirmed,
             "malformed" => Self::Malformed { detail },
+            "unknown_customer" => Self::UnknownCustomer { customer_id },
+            "unknown_order" => Self::UnknownOrder { reference },
+            "customer_exists" => Self::CustomerExists {
+                customer_id,
+                contact,
+            },
+            "customer_erased" => Self::CustomerErased { customer_id },
             "unknown_sku" => Self::UnknownSku { sku },
             "unknown_location" => Self::UnknownLocation { location },
             "unknown_product" => Self::UnknownProduct { product },
@@ -306,10 +378,18 @@ impl AppError {
             | Self::RequestKeyInvalid { .. }
             | Self::RequestKeyReused { .. }
             | Self::FormAlreadySent
+            | Self::InvalidEmail { .. }
+            | Self::InvalidPhone { .. }
+            | Self::InvalidPostcode { .. }
+            | Self::NameRequired
+            | Self::NoteEmpty
+            | Self::ErasureNotConfirmed
             | Self::Malformed { .. } => C::Invalid,
             Self::UnknownSku { .. }
             | Self::UnknownLocation { .. }
             | Self::UnknownProduct { .. }
+            | Self::UnknownCustomer { .. }
+            | Self::UnknownOrder { .. }
             | Self::UnknownEndpoint => C::NotFound,
             Self::NotEnoughStock { .. }
             | Self::NotEnoughOnHand { .. }
@@ -317,6 +397,8 @@ impl AppError {
             | Self::NotReserved { .. }
             | Self::CountBelowReserved { .. }
             | Self::StockChanged
+            | Self::CustomerExists { .. }
+            | Self::CustomerErased { .. }
             | Self::DatabaseNotEmpty => C::Conflict,
             Self::Internal => C::Internal,
             Self::Transport { .. } => C::Transport,
@@ -479,6 +561,21 @@ mod tests {
             E::RequestKeyInvalid { max: 64 },
             E::RequestKeyReused { key: "k1".into() },
             E::FormAlreadySent,
+            E::InvalidEmail { text: text() },
+            E::InvalidPhone { text: text() },
+            E::InvalidPostcode { text: text() },
+            E::NameRequired,
+            E::NoteEmpty,
+            E::ErasureNotConfirmed,
+            E::UnknownCustomer { customer_id: 12 },
+            E::UnknownOrder {
+                reference: "WEB-0000001".into(),
+            },
+            E::CustomerExists {
+                customer_id: 13,
+                contact: ContactField::Phone,
+            },
+            E::CustomerErased { customer_id: 14 },
             E::Malformed {
                 detail: "missing field".into(),
             },
@@ -536,6 +633,16 @@ mod tests {
             | E::RequestKeyInvalid { .. }
             | E::RequestKeyReused { .. }
             | E::FormAlreadySent
+            | E::InvalidEmail { .. }
+            | E::InvalidPhone { .. }
+            | E::InvalidPostcode { .. }
+            | E::NameRequired
+            | E::NoteEmpty
+            | E::ErasureNotConfirmed
+            | E::UnknownCustomer { .. }
+            | E::UnknownOrder { .. }
+            | E::CustomerExists { .. }
+            | E::CustomerErased { .. }
             | E::Malformed { .. }
             | E::UnknownSku { .. }
             | E::UnknownLocation { .. }

@@ -57,3 +57,15 @@ export async function stockOf(request: APIRequestContext, sku: string) {
   expect(response.status()).toBe(200);
   return response.json();
 }
+
+/**
+ * Types a code and Enter as a hand scanner does: every key sent at once,
+ * without waiting for the page between keys (a test typing key by key on a
+ * busy machine is slower than any scanner, and slower than the app's
+ * threshold for one).
+ */
+export async function scan(page: Page, code: string) {
+  const keys = [...code].map((c) => page.keyboard.press(c));
+  keys.push(page.keyboard.press('Enter'));
+  await Promise.all(keys);
+}

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { KIOSK, TABLET, hydrated, signIn } from './helpers';
+import { KIOSK, TABLET, hydrated, scan, signIn } from './helpers';
 
 test.describe('a hand scanner on a tablet', () => {
   test.use(TABLET);
@@ -11,14 +11,24 @@ test.describe('a hand scanner on a tablet', () => {
     // Focus on a link of the page: the scan must not follow it.
     await page.locator('.variant-grid a[data-sku="CHM-0001-MAR-XS"]').focus();
     // A scanner types the code and Enter in one burst.
-    await page.keyboard.type('3760000000017\n');
+    await scan(page, '3760000000017');
     await expect(page).toHaveURL(/\/stock\/ROB-0001-MAR-XS$/);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Robe col Claudine en velours côtelé');
 
     // The next scan, with nothing focused.
     await page.locator('body').click({ position: { x: 5, y: 300 } });
-    await page.keyboard.type('3760000001069\n');
+    await scan(page, '3760000001069');
     await expect(page).toHaveURL(/\/stock\/MAN-0001-BLA-XS$/);
+  });
+
+  test('a scanned loyalty card opens its holder, wherever the focus is', async ({ page }) => {
+    await signIn(page, 'associate');
+    await page.goto('/stock/CHM-0001-MAR-M');
+    await hydrated(page);
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await scan(page, '2990000000019');
+    await expect(page).toHaveURL(/\/customers\/\d+$/);
+    await expect(page.getByText('Carte 2990000000019')).toBeVisible();
   });
 
   test('a person typing digits slowly is not taken for a scanner', async ({ page }) => {
@@ -41,7 +51,7 @@ test.describe('a hand scanner on the kiosk', () => {
     await page.goto('/kiosk/ROB-0001-MAR-S');
     await hydrated(page);
     await page.locator('body').click({ position: { x: 5, y: 600 } });
-    await page.keyboard.type('3760000001069\n');
+    await scan(page, '3760000001069');
     await expect(page).toHaveURL(/\/kiosk\/MAN-0001-BLA-XS$/);
   });
 });

@@ -25,6 +25,11 @@ pub fn router() -> Router<AppState> {
         .route("/locations", get(locations))
         .route("/stock/{sku}", get(stock_of_sku))
         .route("/stock/movements", post(post_movement))
+        .route("/customers", get(crate::api_customers::find_customers))
+        .route(
+            "/customers/{id}",
+            get(crate::api_customers::get_customer).put(crate::api_customers::put_customer),
+        )
         // Said explicitly: the app's server functions catch `/api/*` otherwise.
         .route("/{*rest}", any(not_found))
         .fallback(not_found)

@@ -1,10 +1,12 @@
 //! The axum server: the Leptos app, live events, the JSON API for other
 //! systems, and the command line (serve, migrate, seed, bench).
 
+pub mod api_customers;
 pub mod api_v1;
 pub mod bench;
 pub mod cli;
 pub mod client;
+mod customer_export;
 mod events;
 mod health;
 mod session;
@@ -86,6 +88,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/auth/login", post(session::login))
         .route("/auth/logout", post(session::logout))
         .route("/api/events", get(events::stream))
+        .route("/customers/{id}/export.json", get(customer_export::export))
         .nest("/api/v1", api_v1::router())
         .leptos_routes_with_context(
             &state,

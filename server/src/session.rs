@@ -72,15 +72,18 @@ pub fn page_access(path: &str, role: Option<Role>, session_expired: bool) -> Pag
         ("", Some(role)) => home(role),
         ("login", Some(role)) => home(role),
         ("login", None) => PageAccess::Allow,
-        ("stock" | "manage" | "kiosk", None) => to_login(),
-        ("stock", Some(role)) if role.is_staff() => PageAccess::Allow,
+        ("stock" | "manage" | "kiosk" | "customers" | "orders" | "access-log", None) => to_login(),
+        ("stock" | "customers" | "orders", Some(role)) if role.is_staff() => PageAccess::Allow,
+        ("access-log", Some(Role::Manager)) => PageAccess::Allow,
         ("manage", Some(Role::Manager)) => PageAccess::Allow,
         // An associate sent to a manager page sees the product instead.
         ("manage", Some(Role::Associate)) => {
             PageAccess::Redirect(path.replacen("/manage/", "/stock/", 1))
         }
         ("kiosk", Some(Role::Kiosk)) => PageAccess::Allow,
-        ("stock" | "manage" | "kiosk", Some(role)) => home(role),
+        ("stock" | "manage" | "kiosk" | "customers" | "orders" | "access-log", Some(role)) => {
+            home(role)
+        }
         _ => PageAccess::Allow,
     }
 }
@@ -288,6 +291,26 @@ mod tests {
         assert_eq!(
             page_access("/manage/X", Some(Role::Kiosk), false),
             Redirect("/kiosk".into())
+        );
+        assert_eq!(
+            page_access("/customers/12", Some(Role::Associate), false),
+            Allow
+        );
+        assert_eq!(
+            page_access("/customers/12", Some(Role::Kiosk), false),
+            Redirect("/kiosk".into())
+        );
+        assert_eq!(
+            page_access("/orders/WEB-0000001", Some(Role::Kiosk), false),
+            Redirect("/kiosk".into())
+        );
+        assert_eq!(
+            page_access("/access-log", Some(Role::Manager), false),
+            Allow
+        );
+        assert_eq!(
+            page_access("/access-log", Some(Role::Associate), false),
+            Redirect("/stock".into())
         );
         assert_eq!(
             page_access("/kiosk", Some(Role::Manager), false),

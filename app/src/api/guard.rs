@@ -51,6 +51,17 @@ impl SignedIn {
     pub fn location(&self) -> AppResult<LocationId> {
         LocationId::parse(&self.user.location_id).map_err(|_| AppError::Internal)
     }
+
+    /// The caller as the audit log of customer data records them.
+    pub fn staff(&self) -> AppResult<crate::services::audit::Staff> {
+        Ok(crate::services::audit::Staff {
+            username: self.user.username.clone(),
+            display_name: self.user.display_name.clone(),
+            role: self.user.role,
+            location: self.location()?,
+            device: self.device.clone(),
+        })
+    }
 }
 
 pub fn is_kiosk(role: Role) -> bool {

@@ -2,7 +2,7 @@
 
 use crate::counted;
 use crate::domain::sign_in::{Wait, wait};
-use crate::error::{AppError, TextField};
+use crate::error::{AppError, ContactField, TextField};
 use crate::i18n::{Locale, td_string};
 use crate::translate::use_locale;
 use leptos::prelude::*;
@@ -14,6 +14,9 @@ pub enum Loads {
     Stock,
     Product,
     History,
+    Customer,
+    Advice,
+    Order,
 }
 
 /// Shown while data is on its way: never a blank screen.
@@ -25,6 +28,9 @@ pub fn Loading(what: Loads) -> impl IntoView {
         Loads::Stock => td_string!(locale, loading.stock),
         Loads::Product => td_string!(locale, loading.product),
         Loads::History => td_string!(locale, loading.history),
+        Loads::Customer => td_string!(locale, loading.customer),
+        Loads::Advice => td_string!(locale, loading.advice),
+        Loads::Order => td_string!(locale, loading.order),
     };
     view! {
         <p class="loading" role="status" aria-live="polite">
@@ -59,10 +65,18 @@ pub fn ErrorMessage(error: AppError) -> impl IntoView {
             }
         });
     }
+    // A customer already known: the way forward is their profile.
+    let existing = match &error {
+        AppError::CustomerExists { customer_id, .. } => Some(*customer_id),
+        _ => None,
+    };
     view! {
         <div class="message error" role="alert">
             <p>{error_text(locale, &error)}</p>
             {sign_in.then(|| view! { <p><a href="/login">{td_string!(locale, error.sign_in)}</a></p> })}
+            {existing.map(|id| view! {
+                <p><a href=format!("/customers/{id}")>{td_string!(locale, error.open_existing)}</a></p>
+            })}
         </div>
     }
 }
@@ -119,6 +133,30 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             field: TextField::Reference,
             max,
         } => td_string!(locale, error.reference_too_long, max).to_string(),
+        E::TextTooLong {
+            field: TextField::Note,
+            max,
+        } => td_string!(locale, error.note_too_long, max).to_string(),
+        E::TextTooLong {
+            field: TextField::Preferences,
+            max,
+        } => td_string!(locale, error.preferences_too_long, max).to_string(),
+        E::TextTooLong {
+            field: TextField::Street,
+            max,
+        } => td_string!(locale, error.street_too_long, max).to_string(),
+        E::TextTooLong {
+            field: TextField::Name,
+            max,
+        } => td_string!(locale, error.name_too_long, max).to_string(),
+        E::TextTooLong {
+            field: TextField::City,
+            max,
+        } => td_string!(locale, error.city_too_long, max).to_string(),
+        E::TextTooLong {
+            field: TextField::Size,
+            max,
+        } => td_string!(locale, error.size_too_long, max).to_string(),
         E::NotASku { text } => td_string!(locale, error.not_a_sku, text).to_string(),
         E::NotALocation { text } => td_string!(locale, error.not_a_location, text).to_string(),
         E::NotAMovementKind { text } => {
@@ -131,7 +169,28 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
         E::RequestKeyInvalid { .. } => td_string!(locale, error.request_key_invalid).to_string(),
         E::RequestKeyReused { .. } => td_string!(locale, error.request_key_reused).to_string(),
         E::FormAlreadySent => td_string!(locale, error.form_already_sent).to_string(),
+        E::InvalidEmail { text } => td_string!(locale, error.invalid_email, text).to_string(),
+        E::InvalidPhone { text } => td_string!(locale, error.invalid_phone, text).to_string(),
+        E::InvalidPostcode { text } => td_string!(locale, error.invalid_postcode, text).to_string(),
+        E::NameRequired => td_string!(locale, error.name_required).to_string(),
+        E::NoteEmpty => td_string!(locale, error.note_empty).to_string(),
+        E::ErasureNotConfirmed => td_string!(locale, error.erasure_not_confirmed).to_string(),
         E::Malformed { .. } => td_string!(locale, error.malformed).to_string(),
+        E::UnknownCustomer { customer_id } => {
+            td_string!(locale, error.unknown_customer, customer_id).to_string()
+        }
+        E::UnknownOrder { reference } => {
+            td_string!(locale, error.unknown_order, reference).to_string()
+        }
+        E::CustomerExists {
+            contact: ContactField::Email,
+            ..
+        } => td_string!(locale, error.customer_exists_email).to_string(),
+        E::CustomerExists {
+            contact: ContactField::Phone,
+            ..
+        } => td_string!(locale, error.customer_exists_phone).to_string(),
+        E::CustomerErased { .. } => td_string!(locale, error.customer_erased).to_string(),
         E::UnknownSku { sku } => td_string!(locale, error.unknown_sku, sku).to_string(),
         E::UnknownLocation { location } => {
             td_string!(locale, error.unknown_location, location).to_string()

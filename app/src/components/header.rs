@@ -20,6 +20,7 @@ pub fn Header() -> impl IntoView {
                     user.map(|user| {
                         let is_staff = user.role.is_staff();
                         let is_kiosk = user.role == Role::Kiosk;
+                        let is_manager = user.role == Role::Manager;
                         let (shop, role) = (user.location_name.clone(), user.role);
                         let where_and_role =
                             td_string!(locale, header.where_and_role, shop = shop, role = role_label(locale, role))
@@ -28,6 +29,10 @@ pub fn Header() -> impl IntoView {
                             {is_staff.then(|| view! {
                                 <nav aria-label=td_string!(locale, header.nav_label)>
                                     <a href="/stock">{td_string!(locale, header.nav_stock)}</a>
+                                    <a href="/customers">{td_string!(locale, header.nav_customers)}</a>
+                                    {is_manager.then(|| view! {
+                                        <a href="/access-log">{td_string!(locale, header.nav_access_log)}</a>
+                                    })}
                                 </nav>
                             })}
                             <span class="who">

@@ -1,5 +1,6 @@
 //! Reusable pieces, named for what a person sees.
 
+pub mod customer;
 pub mod feedback;
 pub mod header;
 pub mod language;

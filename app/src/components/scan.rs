@@ -5,6 +5,7 @@
 //! that takes text (the search box, a quantity) the field keeps what is
 //! typed, as a person would expect. Later screens (basket, pick, handover,
 //! returns) reuse this listener by giving it their own way to open a code.
+//! On staff pages, a loyalty card opens its holder's profile.
 
 use leptos::prelude::*;
 
@@ -68,7 +69,19 @@ mod browser {
                 return;
             };
             let navigate = navigate.clone();
+            let is_card = base != "/kiosk" && crate::domain::customer::parse_card(&code).is_ok();
             spawn_local(async move {
+                if is_card {
+                    let path = match crate::api::customers::search_customers(code.clone()).await {
+                        Ok(crate::model::customer::CustomerSearchResults {
+                            exact_id: Some(id),
+                            ..
+                        }) => format!("/customers/{id}"),
+                        _ => format!("/customers?q={}", encode_query_value(&code)),
+                    };
+                    navigate(&path, Default::default());
+                    return;
+                }
                 let found = if base == "/kiosk" {
                     crate::api::kiosk::kiosk_search(code.clone()).await
                 } else {

@@ -33,6 +33,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "staff_language",
         include_str!("../../migrations/0006_staff_language.sql"),
     ),
+    (
+        7,
+        "customer_360",
+        include_str!("../../migrations/0007_customer_360.sql"),
+    ),
 ];
 
 /// Secondary indexes of `stock_levels`: a bulk load builds them once at the
@@ -65,8 +70,15 @@ fn render(sql: &str, backend: Backend) -> String {
         Backend::Sqlite => "WITHOUT ROWID",
         Backend::Postgres => "",
     };
+    // Text compared byte by byte, whatever the database's collation (a
+    // range of prefixes must mean the same on both engines).
+    let bytes = match backend {
+        Backend::Sqlite => "",
+        Backend::Postgres => "COLLATE \"C\"",
+    };
     sql.replace("{{ID}}", id)
         .replace("{{CLUSTERED}}", clustered)
+        .replace("{{BYTES}}", bytes)
 }
 
 fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
@@ -125,6 +137,13 @@ pub async fn migrate(db: &Db) -> Result<usize, sqlx::Error> {
             .execute(&mut *conn)
             .await?;
         tracing::info!(indexed, "products added to the search index");
+    }
+    let customers = crate::services::customers::index_unindexed_customers(&mut conn).await?;
+    if customers > 0 {
+        sqlx::query("ANALYZE customer_terms")
+            .execute(&mut *conn)
+            .await?;
+        tracing::info!(customers, "customers added to the search index");
     }
     Ok(applied)
 }

@@ -1,6 +1,7 @@
 //! Pure types and rules shared by the browser and the server. No I/O here.
 
 pub mod codes;
+pub mod customer;
 pub mod geo;
 pub mod lang;
 pub mod money;

@@ -28,6 +28,15 @@ pub fn format_shop_time(ms: i64, lang: Lang) -> String {
     }
 }
 
+/// The day alone, in the shop's local time: `23/11/2026`, `23 Nov 2026`.
+pub fn format_shop_date(ms: i64, lang: Lang) -> String {
+    let full = format_shop_time(ms, lang);
+    match lang {
+        Lang::Fr => full.split(' ').next().unwrap_or_default().to_string(),
+        Lang::En => full.split(',').next().unwrap_or_default().to_string(),
+    }
+}
+
 /// EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC
 /// on the last Sunday of October.
 fn is_summer_time(utc_secs: i64) -> bool {
@@ -84,6 +93,14 @@ mod tests {
             format_shop_time(1_795_435_200_000, Lang::En),
             "23 Nov 2026, 13:00"
         );
+    }
+
+    #[test]
+    fn a_day_alone_is_the_shop_s_day() {
+        // 2026-11-23 23:30 UTC is already the 24th in Paris.
+        let late = 1_795_435_200_000 + 11 * 3_600_000 + 30 * 60_000;
+        assert_eq!(format_shop_date(late, Lang::Fr), "24/11/2026");
+        assert_eq!(format_shop_date(late, Lang::En), "24 Nov 2026");
     }
 
     #[test]

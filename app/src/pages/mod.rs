@@ -1,7 +1,10 @@
 //! One file per route, grouped by area.
 
+pub mod customer_form;
+pub mod customers;
 pub mod kiosk;
 pub mod login;
 pub mod manage;
 pub mod not_found;
+pub mod order;
 pub mod stock;

@@ -405,6 +405,21 @@ pub async fn save_language(db: &Db, username: &str, lang: Lang) -> AppResult<()>
     Ok(())
 }
 
+/// The active staff of a location (username, name), associates and
+/// managers, by name: the access log's filter.
+pub async fn staff_of_location(
+    db: &Db,
+    location: &crate::domain::LocationId,
+) -> AppResult<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT username, display_name FROM staff \
+         WHERE location_id = $1 AND active = 1 AND role <> 'kiosk' ORDER BY display_name, username",
+    )
+    .bind(location.as_str())
+    .fetch_all(&db.pool)
+    .await?)
+}
+
 pub async fn sign_out(db: &Db, token: &str) -> AppResult<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(sha256_hex(token))

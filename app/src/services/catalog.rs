@@ -538,7 +538,7 @@ pub async fn location_name(db: &Db, id: &str) -> AppResult<String> {
     Ok(name_in(&directory, id))
 }
 
-fn name_in(directory: &crate::db::Directory, id: &str) -> String {
+pub(crate) fn name_in(directory: &crate::db::Directory, id: &str) -> String {
     directory
         .position(id)
         .and_then(|i| directory.locations.get(i))

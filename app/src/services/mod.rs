@@ -1,8 +1,11 @@
 //! Business operations. Each takes the database (and the event bus when it
 //! changes stock) explicitly, so tests call them without a web server.
 
+pub mod advice;
+pub mod audit;
 pub mod auth;
 pub mod catalog;
+pub mod customers;
 pub mod events;
 pub mod request_keys;
 pub mod seed;

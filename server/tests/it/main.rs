@@ -6,6 +6,7 @@ mod api;
 mod bundle;
 mod common;
 mod concurrency;
+mod customers;
 mod language;
 mod live;
 mod once;

@@ -20,12 +20,14 @@ mod catalogue;
 mod locations;
 mod orders;
 mod people;
+mod profiles;
 mod stock;
 
 use catalogue::*;
 use locations::*;
 use orders::*;
 use people::*;
+use profiles::*;
 use stock::*;
 
 /// The API key of the demo web shop (documented in the README).
@@ -160,6 +162,7 @@ pub async fn seed(
         "orders: {} ({} open pickups holding stock, {} returns)",
         orders.orders, orders.open_pickups, orders.returns
     ));
+    insert_profiles(db, &customers, &mut rng, progress).await?;
     if db.backend == Backend::Postgres {
         reset_identity_sequences(db).await?;
     }

@@ -82,7 +82,11 @@ pub(super) async fn insert_orders(
     rng: &mut StdRng,
     progress: &mut dyn Progress,
 ) -> AppResult<OrderSummary> {
-    let skus: Vec<&PlannedSku> = catalogue.iter().flat_map(|p| p.skus.iter()).collect();
+    let skus: Vec<(usize, &PlannedSku)> = catalogue
+        .iter()
+        .enumerate()
+        .flat_map(|(p, product)| product.skus.iter().map(move |s| (p, s)))
+        .collect();
     let warehouse = locations
         .iter()
         .find(|l| l.kind == "warehouse")
@@ -216,8 +220,18 @@ pub(super) async fn insert_orders(
         let line_count = rng.random_range(1..=3usize);
         let mut total = 0i64;
         let mut planned_lines = Vec::new();
+        let mut first_product = None;
         for line_no in 1..=line_count as i64 {
-            let Some(sku) = skus.choose(rng) else { break };
+            // Outfits: after the first item, most lines go with it (a
+            // product's companions), so that customers who bought one
+            // often bought the other, as "goes well with" expects.
+            let companion = first_product
+                .filter(|_| rng.random_bool(0.7))
+                .and_then(|p| companion_sku(catalogue, p, rng));
+            let Some((product, sku)) = companion.or_else(|| skus.choose(rng).copied()) else {
+                break;
+            };
+            first_product.get_or_insert(product);
             let quantity = if rng.random_bool(0.85) { 1 } else { 2 };
             line_id += 1;
             total += sku.price_cents * quantity;
@@ -399,6 +413,23 @@ pub(super) async fn insert_orders(
     }
     tx.commit().await?;
     Ok(summary)
+}
+
+/// A SKU of one of the two products that go with product `p`: fixed
+/// partners spread over the catalogue.
+fn companion_sku<'a>(
+    catalogue: &'a [PlannedProduct],
+    p: usize,
+    rng: &mut StdRng,
+) -> Option<(usize, &'a PlannedSku)> {
+    let n = catalogue.len().max(1);
+    let partner = if rng.random_bool(0.5) {
+        (p * 7 + 3) % n
+    } else {
+        (p * 13 + 5) % n
+    };
+    let sku = catalogue.get(partner)?.skus.choose(rng)?;
+    Some((partner, sku))
 }
 
 /// Whether an order's line (by index) was handed to the customer: every

@@ -1,6 +1,8 @@
 //! Staff accounts (three per shop) and customers.
 
+use super::profiles::{SIZES, STREETS, TASTES};
 use super::*;
+use crate::domain::customer::card_number;
 
 pub(super) async fn insert_staff(db: &Db, locations: &[PlannedLocation]) -> AppResult<()> {
     // One hash for every demo account: they share the documented password,
@@ -101,6 +103,19 @@ pub(super) const LAST_NAMES: &[&str] = &[
 pub(super) struct PlannedCustomer {
     pub(super) id: i64,
     pub(super) home_location: String,
+    pub(super) created_at: i64,
+}
+
+/// E-mail domains of the demo customers (reserved for examples: no message
+/// can reach a real person).
+const EMAIL_DOMAINS: &[&str] = &["example.com", "example.fr", "example.net", "example.org"];
+
+/// The `n`-th customer's mobile number: one of the hundred million `06`
+/// numbers, never twice (a multiplication modulo 10^8 by a number prime
+/// to it is a permutation), and never one a test types (`07...`).
+pub(super) fn demo_phone(n: i64) -> String {
+    let body = (n.rem_euclid(100_000_000) * 48_271 + 12_345_678) % 100_000_000;
+    format!("+336{body:08}")
 }
 
 pub(super) async fn insert_customers(
@@ -118,45 +133,73 @@ pub(super) async fn insert_customers(
             "first_name",
             "last_name",
             "phone",
+            "street",
             "city",
             "postcode",
             "home_location_id",
-            "consent_marketing",
+            "loyalty_card",
+            "top_size",
+            "bottom_size",
+            "preferences",
             "created_at",
+            "updated_at",
         ],
     );
     let now = now_ms();
     let mut customers = Vec::with_capacity(count);
+    let mut cards = 0u64;
     let mut tx = db.pool.begin().await?;
     for n in 1..=count as i64 {
         let first = *FIRST_NAMES.choose(rng).unwrap_or(&"Camille");
         let last = *LAST_NAMES.choose(rng).unwrap_or(&"Martin");
         let Some(home) = shops.choose(rng) else { break };
-        let email = format!("{}.{}.{n}@example.com", ascii_slug(first), ascii_slug(last));
-        let phone = format!(
-            "06 {:02} {:02} {:02} {:02}",
-            rng.random_range(0..100),
-            rng.random_range(0..100),
-            rng.random_range(0..100),
-            rng.random_range(0..100)
-        );
+        let domain = EMAIL_DOMAINS.choose(rng).copied().unwrap_or("example.com");
+        let email = format!("{}.{}.{n}@{domain}", ascii_slug(first), ascii_slug(last));
         let created_at = now - rng.random_range(30..1500i64) * DAY_MS;
+        let street = format!(
+            "{} {}",
+            rng.random_range(1..120),
+            STREETS.choose(rng).copied().unwrap_or("rue de la Gare")
+        );
+        // Nearly half carry the chain's card, numbered in the order given.
+        let card = if rng.random_bool(0.45) {
+            cards += 1;
+            V::T(card_number(cards).as_str().to_string())
+        } else {
+            V::Null
+        };
+        let top = SIZES.choose(rng).copied().unwrap_or("M");
+        let bottom = SIZES.choose(rng).copied().unwrap_or("M");
+        let tastes = if rng.random_bool(0.5) {
+            TASTES.choose(rng).copied().unwrap_or_default()
+        } else {
+            ""
+        };
         batch.push(vec![
             V::I(n),
             V::T(email),
             V::T(first.into()),
             V::T(last.into()),
-            V::T(phone),
+            V::T(demo_phone(n)),
+            V::T(street),
             V::T(home.city.into()),
             V::T(home.postcode.into()),
             V::T(home.id.clone()),
-            V::I(i64::from(rng.random_bool(0.6))),
+            card,
+            V::T(top.into()),
+            V::T(bottom.into()),
+            V::T(tastes.into()),
+            V::I(created_at),
             V::I(created_at),
         ]);
         customers.push(PlannedCustomer {
             id: n,
             home_location: home.id.clone(),
+            created_at,
         });
+        if n % 5_000 == 0 {
+            batch.flush(&mut tx).await?;
+        }
     }
     batch.flush(&mut tx).await?;
     tx.commit().await?;
@@ -168,4 +211,22 @@ pub(super) fn ascii_slug(text: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_phones_are_mobile_numbers_never_given_twice() {
+        let mut seen: Vec<String> = (1..=20_000).map(demo_phone).collect();
+        assert!(
+            seen.iter()
+                .all(|p| crate::domain::customer::Phone::parse(p).is_ok())
+        );
+        assert!(seen.iter().all(|p| p.starts_with("+336")));
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), 20_000);
+    }
 }
