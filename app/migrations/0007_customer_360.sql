@@ -77,6 +77,9 @@ CREATE TABLE co_purchases (
     PRIMARY KEY (product_id, other_product_id)
 );
 
+-- A customer's returns are read with their lines (the timeline).
+CREATE INDEX return_lines_by_return ON return_lines (return_id);
+
 -- Who looked at which customer, from where: filters for the manager.
 ALTER TABLE audit_log ADD COLUMN role TEXT;
 ALTER TABLE audit_log ADD COLUMN location_id TEXT;

@@ -43,7 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The language the server chose for this request: the account's, then
 /// the device's cookie, then French (`server::session::request_lang`).
 #[cfg(feature = "ssr")]
-fn request_language() -> Lang {
+pub(crate) fn request_language() -> Lang {
     use_context::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<crate::state::RequestLang>().copied())
         .map(|found| found.0)

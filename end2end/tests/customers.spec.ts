@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { DESKTOP, KIOSK, TABLET, hydrated, signIn } from './helpers';
+import { DESKTOP, KIOSK, TABLET, hydrated, signIn, signInInEnglish } from './helpers';
 
 /** The demo chain's first loyalty card (299 + 000000001, check digit 9). */
 const FIRST_CARD = '2990000000019';
@@ -159,5 +159,35 @@ test.describe('without JavaScript', () => {
     await expect(page.getByText(`Carte ${FIRST_CARD}`)).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Historique, tous canaux' })).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Va bien avec' })).toBeVisible();
+  });
+});
+
+test.describe('in English', () => {
+  test.use(TABLET);
+  test('the profile speaks English, with English money and dates, and errors are worded in English', async ({ page }) => {
+    await signInInEnglish(page, 'associate.mrs01');
+    await page.goto('/customers');
+    await hydrated(page);
+    const box = page.getByLabel('Find a customer');
+    await box.fill(FIRST_CARD);
+    await box.press('Enter');
+    await expect(page).toHaveURL(/\/customers\/\d+$/);
+    await expect(page.getByText(`Card ${FIRST_CARD}`)).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'History, every channel' })).toBeVisible();
+    await expect(page.getByText(/^Customer since \d{1,2} [A-Z][a-z]{2} \d{4}$/)).toBeVisible();
+    await expect(page.locator('.figures dd').filter({ hasText: /^€[\d,]+\.\d\d$/ }).first()).toBeVisible();
+    await noSeriousViolations(page, 'profile (English)');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+
+    await page.goto('/customers/new');
+    await hydrated(page);
+    await page.getByLabel('First name').fill('Ann');
+    await page.getByLabel('Last name').fill('Smith');
+    await page.getByLabel('E-mail', { exact: true }).fill('not an address');
+    await page.getByRole('button', { name: 'Create the customer' }).click();
+    await expect(page.getByRole('alert')).toContainText('is not a valid e-mail address');
+    // Leave the account in French for whoever uses it next.
+    await page.getByRole('button', { name: 'Français' }).click();
+    await expect(page.getByRole('heading', { name: 'Nouveau client' })).toBeVisible();
   });
 });

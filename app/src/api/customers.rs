@@ -39,20 +39,168 @@ pub async fn customer_history(
     channel: Option<String>,
     before: Option<HistoryCursor>,
 ) -> Result<HistoryPage, AppError> {
-    use crate::domain::order::Channel;
     let caller = require(Role::is_staff).await?;
-    let channel = match channel.as_deref().map(str::trim) {
-        None | Some("") | Some("all") => None,
-        Some("web") => Some(Channel::Web),
-        Some("store") => Some(Channel::Store),
-        Some("kiosk") => Some(Channel::Kiosk),
-        Some(other) => {
-            return Err(AppError::Malformed {
-                detail: format!("unknown channel '{other}'"),
-            });
-        }
-    };
+    let channel = channel_of(channel.as_deref())?;
     services::customers::history(&state()?.db, &caller.staff()?, id, channel, before).await
+}
+
+/// A channel filter as the timeline's links write it (`web`, `store`,
+/// `kiosk`; nothing or `all` for every channel).
+#[cfg(feature = "ssr")]
+fn channel_of(code: Option<&str>) -> Result<Option<crate::domain::order::Channel>, AppError> {
+    use crate::domain::order::Channel;
+    match code.map(str::trim) {
+        None | Some("") | Some("all") => Ok(None),
+        Some("web") => Ok(Some(Channel::Web)),
+        Some("store") => Ok(Some(Channel::Store)),
+        Some("kiosk") => Ok(Some(Channel::Kiosk)),
+        Some(other) => Err(AppError::Malformed {
+            detail: format!("unknown channel '{other}'"),
+        }),
+    }
+}
+
+/// The profile page's read-only parts, rendered on the server in the
+/// person's language (`components::customer_html`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CustomerPageHtml {
+    pub id: i64,
+    pub erased: bool,
+    pub head: String,
+    pub notes: String,
+    pub filters: String,
+    pub orders: OrdersHtml,
+    /// For managers: the latest openings of this customer's data.
+    pub access: Option<String>,
+}
+
+/// A page of the timeline's orders, as HTML, and where the next starts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrdersHtml {
+    pub html: String,
+    pub more: Option<HistoryCursor>,
+}
+
+/// Opens a customer's profile page (logged, with the orders shown).
+#[server(endpoint = "customer_page")]
+pub async fn customer_page(
+    id: i64,
+    channel: Option<String>,
+    before: Option<HistoryCursor>,
+) -> Result<CustomerPageHtml, AppError> {
+    use crate::components::customer_html as html;
+    let caller = require(Role::is_staff).await?;
+    let (db, staff, lang) = (
+        state()?.db,
+        caller.staff()?,
+        crate::shell::request_language(),
+    );
+    let code = channel.unwrap_or_default();
+    let channel = channel_of(Some(&code))?;
+    let profile = services::customers::profile(&db, &staff, id).await?;
+    let history = if channel.is_some() || before.is_some() {
+        services::customers::history(&db, &staff, id, channel, before).await?
+    } else {
+        profile.history.clone()
+    };
+    Ok(CustomerPageHtml {
+        id,
+        erased: profile.erased,
+        notes: html::notes(profile.notes.clone(), lang),
+        filters: html::history_filters(id, &code, lang),
+        orders: OrdersHtml {
+            html: html::orders(history.orders, lang),
+            more: history.more,
+        },
+        access: profile
+            .recent_access
+            .clone()
+            .map(|entries| html::access(entries, "access-heading", false, lang)),
+        head: html::profile(profile, lang),
+    })
+}
+
+/// Older orders for the timeline, as HTML (logged).
+#[server(endpoint = "customer_orders")]
+pub async fn customer_orders(
+    id: i64,
+    channel: Option<String>,
+    before: Option<HistoryCursor>,
+) -> Result<OrdersHtml, AppError> {
+    let page = customer_history(id, channel, before).await?;
+    Ok(OrdersHtml {
+        html: crate::components::customer_html::orders(
+            page.orders,
+            crate::shell::request_language(),
+        ),
+        more: page.more,
+    })
+}
+
+/// "Goes well with", as HTML.
+#[server(endpoint = "customer_advice")]
+pub async fn customer_advice(id: i64) -> Result<String, AppError> {
+    let list = customer_suggestions(id).await?;
+    Ok(crate::components::customer_html::advice(
+        list,
+        crate::shell::request_language(),
+    ))
+}
+
+/// One order's page, as HTML (logged).
+#[server(endpoint = "order_page")]
+pub async fn order_page(reference: String) -> Result<String, AppError> {
+    let detail = get_order(reference).await?;
+    Ok(crate::components::customer_html::order(
+        detail,
+        crate::shell::request_language(),
+    ))
+}
+
+/// The access log page's filter and table, as HTML.
+#[server(endpoint = "access_log_page")]
+pub async fn access_log_page(
+    staff: Option<String>,
+    customer: Option<i64>,
+) -> Result<String, AppError> {
+    let chosen = staff.clone().unwrap_or_default();
+    let entries = access_log(staff, customer).await?;
+    let people = shop_staff().await?;
+    Ok(crate::components::customer_html::access_log(
+        entries,
+        people,
+        chosen,
+        customer,
+        crate::shell::request_language(),
+    ))
+}
+
+/// A customer's details as the edit form shows them (logged as an opening).
+#[server(endpoint = "customer_form_values")]
+pub async fn customer_form_values(id: i64) -> Result<CustomerForm, AppError> {
+    use crate::domain::customer::ConsentChannel;
+    let profile = get_customer(id).await?;
+    let granted = |channel| {
+        profile
+            .consents
+            .iter()
+            .any(|c| c.channel == channel && c.granted)
+            .then(|| "yes".to_string())
+    };
+    Ok(CustomerForm {
+        consent_email: granted(ConsentChannel::Email),
+        consent_sms: granted(ConsentChannel::Sms),
+        first_name: profile.first_name,
+        last_name: profile.last_name,
+        email: profile.email,
+        phone: profile.phone,
+        street: profile.street,
+        postcode: profile.postcode,
+        city: profile.city,
+        top_size: profile.top_size.unwrap_or_default(),
+        bottom_size: profile.bottom_size.unwrap_or_default(),
+        preferences: profile.preferences,
+    })
 }
 
 /// One order: lines, events, and each line's stock here (logged).

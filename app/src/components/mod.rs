@@ -1,6 +1,8 @@
 //! Reusable pieces, named for what a person sees.
 
 pub mod customer;
+#[cfg(feature = "ssr")]
+pub mod customer_html;
 pub mod feedback;
 pub mod header;
 pub mod language;

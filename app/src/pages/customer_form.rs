@@ -1,14 +1,15 @@
 //! A customer at the counter: new, or their details and consents changed.
 //! Consent boxes start unticked for a new customer. The server checks
 //! every field (e-mail, phone in one form, French postcode) and refuses an
-//! e-mail or phone already known, with a link to that customer.
+//! e-mail or phone already known, with a link to that customer. The
+//! browser's own checks are off (`novalidate`): they speak the browser's
+//! language, not the person's, and the server says the same in theirs.
 
-use crate::api::customers::{CreateCustomer, CustomerForm, UpdateCustomer, get_customer};
+use crate::api::customers::{CreateCustomer, CustomerForm, UpdateCustomer, customer_form_values};
 use crate::components::feedback::{ErrorMessage, Loading, Loads};
 use crate::components::request_key::RequestKeyField;
 use crate::i18n::td_string;
 use crate::loaded::load;
-use crate::model::customer::CustomerProfile;
 use crate::translate::use_locale;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -33,7 +34,7 @@ pub fn NewCustomerPage() -> impl IntoView {
         <p class="back"><a href="/customers">{td_string!(locale, customer.back)}</a></p>
         <section class="panel">
             <h1>{td_string!(locale, customer_form.new_title)}</h1>
-            <form method="post" action=CreateCustomer::url() class="form customer-form" on:submit=on_submit>
+            <form method="post" action=CreateCustomer::url() class="form customer-form" novalidate on:submit=on_submit>
                 <RequestKeyField outcome/>
                 <CustomerFields current=CustomerForm::default()/>
                 <button type="submit" class="primary" disabled=move || pending.get()>
@@ -54,7 +55,7 @@ pub fn EditCustomerPage() -> impl IntoView {
     let id = Memo::new(move |_| {
         params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0))
     });
-    let profile = load(move || id.get(), get_customer);
+    let current = load(move || id.get(), customer_form_values);
     let update = ServerAction::<UpdateCustomer>::new();
     let outcome = update.value();
     let pending = update.pending();
@@ -65,12 +66,12 @@ pub fn EditCustomerPage() -> impl IntoView {
             <h1>{td_string!(locale, customer_form.edit_title)}</h1>
             <Transition fallback=|| view! { <Loading what=Loads::Customer/> }>
                 {move || Suspend::new(async move {
-                    match profile.await {
+                    match current.await {
                         Err(error) => view! { <ErrorMessage error/> }.into_any(),
-                        Ok(profile) => {
-                            let customer = profile.id;
+                        Ok(current) => {
+                            let customer = id.get_untracked();
                             view! {
-                                <form method="post" action=UpdateCustomer::url() class="form customer-form"
+                                <form method="post" action=UpdateCustomer::url() class="form customer-form" novalidate
                                     on:submit=move |ev| {
                                         ev.prevent_default();
                                         if let Some(form) = form_of(&ev) {
@@ -79,7 +80,7 @@ pub fn EditCustomerPage() -> impl IntoView {
                                     }
                                 >
                                     <input type="hidden" name="id" value=customer/>
-                                    <CustomerFields current=form_from(&profile)/>
+                                    <CustomerFields current/>
                                     <button type="submit" class="primary" disabled=move || pending.get()>
                                         {td_string!(locale, customer_form.save)}
                                     </button>
@@ -93,32 +94,6 @@ pub fn EditCustomerPage() -> impl IntoView {
                 {move || outcome.get().and_then(Result::err).map(|error| view! { <ErrorMessage error/> })}
             </div>
         </section>
-    }
-}
-
-/// The form as the profile stands.
-fn form_from(profile: &CustomerProfile) -> CustomerForm {
-    let granted = |channel| {
-        profile
-            .consents
-            .iter()
-            .any(|c| c.channel == channel && c.granted)
-            .then(|| "yes".to_string())
-    };
-    use crate::domain::customer::ConsentChannel;
-    CustomerForm {
-        first_name: profile.first_name.clone(),
-        last_name: profile.last_name.clone(),
-        email: profile.email.clone(),
-        phone: profile.phone.clone(),
-        street: profile.street.clone(),
-        postcode: profile.postcode.clone(),
-        city: profile.city.clone(),
-        top_size: profile.top_size.clone().unwrap_or_default(),
-        bottom_size: profile.bottom_size.clone().unwrap_or_default(),
-        preferences: profile.preferences.clone(),
-        consent_email: granted(ConsentChannel::Email),
-        consent_sms: granted(ConsentChannel::Sms),
     }
 }
 

@@ -3,23 +3,19 @@
 //! access log, export and erasure.
 
 use crate::api::customers::{
-    AddCustomerNote, EraseCustomer, access_log, customer_history, customer_suggestions,
-    get_customer, search_customers, shop_staff,
+    AddCustomerNote, CustomerPageHtml, EraseCustomer, OrdersHtml, access_log_page, customer_advice,
+    customer_orders, customer_page, search_customers,
 };
-use crate::components::customer::{LoyaltyBadge, OrderCard};
+use crate::components::customer::LoyaltyBadge;
 use crate::components::feedback::{ErrorMessage, Loading, Loads};
 use crate::components::search_box::SearchBox;
-use crate::context::use_user;
 use crate::counted;
 use crate::domain::search::encode_query_value;
 use crate::domain::time::format_shop_time;
-use crate::domain::{Cents, Role};
-use crate::i18n::{Locale, td_string};
-use crate::loaded::load;
-use crate::model::customer::{
-    AccessEntry, Consent, CustomerHit, CustomerProfile, CustomerSearchResults, HistoryCursor,
-    HistoryPage, OrderSummary, Suggestion,
-};
+use crate::error::AppError;
+use crate::i18n::td_string;
+use crate::loaded::{Loaded, load};
+use crate::model::customer::{CustomerHit, CustomerSearchResults, HistoryCursor};
 use crate::translate::{use_lang, use_locale};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -163,6 +159,9 @@ fn id_param() -> Memo<i64> {
     })
 }
 
+/// The profile: its read-only parts come as HTML from the server (see
+/// `components::customer_html`); the note form, "older orders" and the
+/// manager's erasure are components.
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let locale = use_locale();
@@ -179,54 +178,19 @@ pub fn CustomerPage() -> impl IntoView {
     });
     let add_note = ServerAction::<AddCustomerNote>::new();
     let notes_version = add_note.version();
-    let profile = load(
-        move || (id.get(), notes_version.get()),
-        |(id, _)| get_customer(id),
+    let page = load(
+        move || (id.get(), channel.get(), before.get(), notes_version.get()),
+        |(id, channel, before, _)| customer_page(id, Some(channel), before),
     );
-    let filtered = load(
-        move || (id.get(), channel.get(), before.get()),
-        |(id, channel, before)| async move {
-            if channel.is_empty() && before.is_none() {
-                Ok(None)
-            } else {
-                customer_history(id, Some(channel), before).await.map(Some)
-            }
-        },
-    );
-    let suggestions = load(move || id.get(), customer_suggestions);
+    let advice = load(move || id.get(), customer_advice);
     view! {
         <Title text=td_string!(locale, customer.page_title).to_string()/>
         <p class="back"><a href="/customers">{td_string!(locale, customer.back)}</a></p>
         <Transition fallback=|| view! { <Loading what=Loads::Customer/> }>
             {move || Suspend::new(async move {
-                match profile.await {
+                match page.await {
                     Err(error) => view! { <ErrorMessage error/> }.into_any(),
-                    Ok(profile) => {
-                        let history = match filtered.await {
-                            Ok(Some(page)) => Ok(page),
-                            Ok(None) => Ok(profile.history.clone()),
-                            Err(error) => Err(error),
-                        };
-                        view! {
-                            <ProfileView profile=profile.clone() add_note/>
-                            <section class="panel" aria-labelledby="advice-heading">
-                                <h2 id="advice-heading">{td_string!(locale, customer.advice_heading)}</h2>
-                                <Transition fallback=|| view! { <Loading what=Loads::Advice/> }>
-                                    {move || Suspend::new(async move {
-                                        match suggestions.await {
-                                            Ok(list) => view! { <Suggestions list/> }.into_any(),
-                                            Err(error) => view! { <ErrorMessage error/> }.into_any(),
-                                        }
-                                    })}
-                                </Transition>
-                            </section>
-                            <Timeline customer=profile.id channel=channel.get_untracked() history/>
-                            {profile.recent_access.clone().map(|entries| view! {
-                                <ManagerTools customer=profile.id erased=profile.erased entries/>
-                            })}
-                        }
-                        .into_any()
-                    }
+                    Ok(page) => view! { <ProfileParts page add_note advice channel=channel.get_untracked()/> }.into_any(),
                 }
             })}
         </Transition>
@@ -234,190 +198,81 @@ pub fn CustomerPage() -> impl IntoView {
 }
 
 #[component]
-fn ProfileView(profile: CustomerProfile, add_note: ServerAction<AddCustomerNote>) -> impl IntoView {
+fn ProfileParts(
+    page: CustomerPageHtml,
+    add_note: ServerAction<AddCustomerNote>,
+    advice: Loaded<Result<String, AppError>>,
+    channel: String,
+) -> impl IntoView {
     let locale = use_locale();
-    let lang = use_lang();
-    if profile.erased {
-        return view! {
-            <section class="panel">
-                <h1>{td_string!(locale, customer.erased_heading)}</h1>
-                <p class="message" role="status">{td_string!(locale, customer.erased_text)}</p>
-            </section>
-        }
-        .into_any();
-    }
-    let name = format!("{} {}", profile.first_name, profile.last_name);
-    let since = td_string!(
-        locale,
-        customer.since,
-        when = crate::domain::time::format_shop_date(profile.customer_since_ms, lang)
-    )
-    .to_string();
-    let figures = profile.figures.clone();
-    let address = [
-        profile.street.clone(),
-        format!("{} {}", profile.postcode, profile.city)
-            .trim()
-            .to_string(),
-    ]
-    .into_iter()
-    .filter(|line| !line.is_empty())
-    .collect::<Vec<_>>()
-    .join(", ");
-    let dash = || "—".to_string();
-    let consents = profile
-        .consents
-        .iter()
-        .cloned()
-        .map(|consent| view! { <ConsentLine consent/> })
-        .collect_view();
-    let notes = profile
-        .notes
-        .iter()
-        .map(|note| {
-            let by = td_string!(
-                locale,
-                customer.note_by,
-                author = note.author_name.clone(),
-                shop = note.location_name.clone(),
-                when = format_shop_time(note.created_ms, lang)
-            )
-            .to_string();
-            view! { <li><p>{note.body.clone()}</p><p class="meta">{by}</p></li> }
-        })
-        .collect_view();
-    let has_notes = !profile.notes.is_empty();
-    let outcome = add_note.value();
-    let pending = add_note.pending();
-    let id = profile.id;
-    let card = profile.loyalty_card.clone();
-    let points = profile.points;
+    let CustomerPageHtml {
+        id,
+        erased,
+        head,
+        notes,
+        filters,
+        orders,
+        access,
+    } = page;
     view! {
-        <section class="panel customer-head">
-            <header class="product-head">
-                <div>
-                    <h1>{name}</h1>
-                    <p class="meta">{since}</p>
-                </div>
-                <div class="head-side">
-                    <LoyaltyBadge tier=profile.tier/>
-                    {card.map(|card| view! {
-                        <p class="meta">{td_string!(locale, customer.card, card = card, points = points).to_string()}</p>
+        <div inner_html=head></div>
+        {(!erased).then(|| view! {
+            <section class="panel" aria-labelledby="notes-heading">
+                <h2 id="notes-heading">{td_string!(locale, customer.notes_heading)}</h2>
+                <div inner_html=notes></div>
+                <NoteForm id add_note/>
+            </section>
+            <section class="panel" aria-labelledby="advice-heading">
+                <h2 id="advice-heading">{td_string!(locale, customer.advice_heading)}</h2>
+                <Transition fallback=|| view! { <Loading what=Loads::Advice/> }>
+                    {move || Suspend::new(async move {
+                        match advice.await {
+                            Ok(html) => view! { <div inner_html=html></div> }.into_any(),
+                            Err(error) => view! { <ErrorMessage error/> }.into_any(),
+                        }
                     })}
-                    <a class="button" href=format!("/customers/{id}/edit")>{td_string!(locale, customer.edit)}</a>
-                </div>
-            </header>
-            <div class="customer-grid">
-                <div>
-                    <h2>{td_string!(locale, customer.contact_heading)}</h2>
-                    <dl class="facts">
-                        <div><dt>{td_string!(locale, customer.email)}</dt><dd>{profile.email.clone()}</dd></div>
-                        <div><dt>{td_string!(locale, customer.phone)}</dt><dd>{if profile.phone.is_empty() { dash() } else { profile.phone.clone() }}</dd></div>
-                        <div><dt>{td_string!(locale, customer.address)}</dt><dd>{if address.is_empty() { dash() } else { address }}</dd></div>
-                    </dl>
-                    <h3>{td_string!(locale, customer.consents_heading)}</h3>
-                    <ul class="plain">{consents}</ul>
-                </div>
-                <div>
-                    <h2>{td_string!(locale, customer.preferences_heading)}</h2>
-                    <dl class="facts">
-                        <div><dt>{td_string!(locale, customer.favourite_shop)}</dt><dd>{profile.favourite_shop.clone().unwrap_or_else(dash)}</dd></div>
-                        <div><dt>{td_string!(locale, customer.top_size)}</dt><dd>{profile.top_size.clone().unwrap_or_else(dash)}</dd></div>
-                        <div><dt>{td_string!(locale, customer.bottom_size)}</dt><dd>{profile.bottom_size.clone().unwrap_or_else(dash)}</dd></div>
-                        <div><dt>{td_string!(locale, customer.preferences)}</dt><dd>{if profile.preferences.is_empty() { dash() } else { profile.preferences.clone() }}</dd></div>
-                    </dl>
-                </div>
-            </div>
-            <h2>{td_string!(locale, customer.figures_heading)}</h2>
-            <dl class="figures" aria-label=td_string!(locale, customer.figures_heading)>
-                <div><dt>{td_string!(locale, customer.web_orders)}</dt><dd>{figures.web_orders}</dd></div>
-                <div><dt>{td_string!(locale, customer.store_orders)}</dt><dd>{figures.store_orders}</dd></div>
-                <div><dt>{td_string!(locale, customer.kiosk_orders)}</dt><dd>{figures.kiosk_orders}</dd></div>
-                <div><dt>{td_string!(locale, customer.lifetime_spend)}</dt><dd>{Cents(figures.lifetime_spend_cents).format(lang)}</dd></div>
-                <div><dt>{td_string!(locale, customer.average_basket)}</dt><dd>{Cents(figures.average_basket_cents).format(lang)}</dd></div>
-                <div><dt>{td_string!(locale, customer.last_visit)}</dt><dd>{figures.last_visit_ms.map(|ms| format_shop_time(ms, lang)).unwrap_or_else(dash)}</dd></div>
-                <div><dt>{td_string!(locale, customer.return_rate)}</dt><dd>{percent(figures.return_rate_permille, lang)}</dd></div>
-            </dl>
+                </Transition>
+            </section>
+        })}
+        <section class="panel" aria-labelledby="history-heading">
+            <h2 id="history-heading">{td_string!(locale, customer.history_heading)}</h2>
+            <div inner_html=filters></div>
+            <OrderPages customer=id channel first=orders/>
         </section>
-        <section class="panel" aria-labelledby="notes-heading">
-            <h2 id="notes-heading">{td_string!(locale, customer.notes_heading)}</h2>
-            {if has_notes {
-                view! { <ul class="notes">{notes}</ul> }.into_any()
-            } else {
-                view! { <p class="hint">{td_string!(locale, customer.no_notes)}</p> }.into_any()
-            }}
-            <form
-                method="post"
-                action=AddCustomerNote::url()
-                class="form note-form"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    if let Some(body) = field_of_form(&ev, "body") {
-                        add_note.dispatch(AddCustomerNote { id, body });
-                    }
-                }
-            >
-                <input type="hidden" name="id" value=id/>
-                <label for="note-body">{td_string!(locale, customer.note_label)}</label>
-                <textarea id="note-body" name="body" rows="2" maxlength="500" required></textarea>
-                <button type="submit" class="primary" disabled=move || pending.get()>
-                    {td_string!(locale, customer.note_submit)}
-                </button>
-            </form>
-            <div aria-live="polite">
-                {move || outcome.get().map(|result| match result {
-                    Ok(_) => view! { <p class="message success" role="status">{td_string!(locale, customer.note_added)}</p> }.into_any(),
-                    Err(error) => view! { <ErrorMessage error/> }.into_any(),
-                })}
-            </div>
-        </section>
-    }
-    .into_any()
-}
-
-/// A rate per thousand as a percentage with one decimal: `12,5 %`.
-fn percent(permille: i64, lang: crate::domain::Lang) -> String {
-    let (whole, tenth) = (permille / 10, permille % 10);
-    match lang {
-        crate::domain::Lang::Fr => format!("{whole},{tenth}\u{a0}%"),
-        crate::domain::Lang::En => format!("{whole}.{tenth}%"),
+        {access.map(|html| view! { <ManagerTools customer=id erased access=html/> })}
     }
 }
 
 #[component]
-fn ConsentLine(consent: Consent) -> impl IntoView {
+fn NoteForm(id: i64, add_note: ServerAction<AddCustomerNote>) -> impl IntoView {
     let locale = use_locale();
-    let lang = use_lang();
-    let channel = match consent.channel {
-        crate::domain::customer::ConsentChannel::Email => {
-            td_string!(locale, customer.consent_email)
-        }
-        crate::domain::customer::ConsentChannel::Sms => td_string!(locale, customer.consent_sms),
-    };
-    let state = if consent.granted {
-        td_string!(locale, customer.consent_yes)
-    } else {
-        td_string!(locale, customer.consent_no)
-    };
-    let when = (consent.changed_ms > 0).then(|| {
-        let source = if consent.source == "web" {
-            td_string!(locale, customer.source_web).to_string()
-        } else {
-            consent.source.clone()
-        };
-        td_string!(
-            locale,
-            customer.consent_when,
-            when = format_shop_time(consent.changed_ms, lang),
-            source = source
-        )
-        .to_string()
-    });
+    let outcome = add_note.value();
+    let pending = add_note.pending();
     view! {
-        <li data-consent=consent.channel.as_str()>
-            <strong>{channel}</strong> " : " {state}
-            {when.map(|w| view! { <span class="meta">" (" {w} ")"</span> })}
-        </li>
+        <form
+            method="post"
+            action=AddCustomerNote::url()
+            class="form note-form"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                if let Some(body) = field_of_form(&ev, "body") {
+                    add_note.dispatch(AddCustomerNote { id, body });
+                }
+            }
+        >
+            <input type="hidden" name="id" value=id/>
+            <label for="note-body">{td_string!(locale, customer.note_label)}</label>
+            <textarea id="note-body" name="body" rows="2" maxlength="500" required></textarea>
+            <button type="submit" class="primary" disabled=move || pending.get()>
+                {td_string!(locale, customer.note_submit)}
+            </button>
+        </form>
+        <div aria-live="polite">
+            {move || outcome.get().map(|result| match result {
+                Ok(_) => view! { <p class="message success" role="status">{td_string!(locale, customer.note_added)}</p> }.into_any(),
+                Err(error) => view! { <ErrorMessage error/> }.into_any(),
+            })}
+        </div>
     }
 }
 
@@ -441,95 +296,15 @@ fn field_of_form(event: &leptos::ev::SubmitEvent, name: &str) -> Option<String> 
     }
 }
 
-#[component]
-fn Suggestions(list: Vec<Suggestion>) -> impl IntoView {
-    let locale = use_locale();
-    let lang = use_lang();
-    if list.is_empty() {
-        return view! { <p class="hint">{td_string!(locale, customer.no_advice)}</p> }.into_any();
-    }
-    let items = list
-        .into_iter()
-        .map(|s| {
-            let why = counted!(
-                locale,
-                s.customers,
-                customer.advice_why,
-                product = s.because_of.clone()
-            );
-            let stock = if s.available_here > 0 {
-                td_string!(locale, search.count_here, count = s.available_here).to_string()
-            } else if s.orderable {
-                td_string!(locale, customer.orderable).to_string()
-            } else {
-                td_string!(locale, customer.unavailable).to_string()
-            };
-            view! {
-                <li>
-                    <a class="result" href=format!("/stock/{}", s.sku) data-sku=s.sku.clone()>
-                        <span class="result-name">{s.product_name.clone()}</span>
-                        <span class="result-detail">{format!("{} · {}", s.colour, s.size)}</span>
-                        <span class="result-price">{Cents(s.price_cents).format(lang)}</span>
-                        <span class="result-stock" class:none={s.available_here == 0}>{stock}</span>
-                        <span class="result-why">{why}</span>
-                    </a>
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ul class="results" aria-label=td_string!(locale, customer.advice_heading)>{items}</ul> }
-        .into_any()
-}
-
-#[component]
-fn Timeline(
-    customer: i64,
-    channel: String,
-    history: Result<HistoryPage, crate::error::AppError>,
-) -> impl IntoView {
-    let locale = use_locale();
-    let filters = [
-        ("", td_string!(locale, customer.filter_all)),
-        ("web", td_string!(locale, channel.web)),
-        ("store", td_string!(locale, channel.store)),
-        ("kiosk", td_string!(locale, channel.kiosk)),
-    ]
-    .into_iter()
-    .map(|(code, label)| {
-        let href = if code.is_empty() {
-            format!("/customers/{customer}")
-        } else {
-            format!("/customers/{customer}?channel={code}")
-        };
-        let current = (code == channel).then_some("page");
-        view! { <a class="chip" href=href aria-current=current>{label}</a> }
-    })
-    .collect_view();
-    let body = match history {
-        Err(error) => view! { <ErrorMessage error/> }.into_any(),
-        Ok(page) => view! { <OrderList customer channel=channel.clone() page/> }.into_any(),
-    };
-    view! {
-        <section class="panel" aria-labelledby="history-heading">
-            <h2 id="history-heading">{td_string!(locale, customer.history_heading)}</h2>
-            <nav class="chips" aria-label=td_string!(locale, customer.filter_label)>{filters}</nav>
-            {body}
-        </section>
-    }
-}
-
 /// The orders shown, and "older orders" appended in place (a link that
 /// reloads with the cursor without JavaScript).
 #[component]
-fn OrderList(customer: i64, channel: String, page: HistoryPage) -> impl IntoView {
+fn OrderPages(customer: i64, channel: String, first: OrdersHtml) -> impl IntoView {
     let locale = use_locale();
-    if page.orders.is_empty() {
-        return view! { <p class="hint">{td_string!(locale, customer.no_orders)}</p> }.into_any();
-    }
-    let shown = RwSignal::new(page.orders);
-    let next = RwSignal::new(page.more);
+    let shown = RwSignal::new(vec![first.html]);
+    let next = RwSignal::new(first.more);
     let loading = RwSignal::new(false);
-    let failed = RwSignal::new(None::<crate::error::AppError>);
+    let failed = RwSignal::new(None::<AppError>);
     let channel_for_more = channel.clone();
     let load_more = move |ev: leptos::ev::MouseEvent| {
         let Some(cursor) = next.get_untracked() else {
@@ -539,9 +314,9 @@ fn OrderList(customer: i64, channel: String, page: HistoryPage) -> impl IntoView
         loading.set(true);
         let channel = channel_for_more.clone();
         spawn_local(async move {
-            match customer_history(customer, Some(channel), Some(cursor)).await {
+            match customer_orders(customer, Some(channel), Some(cursor)).await {
                 Ok(older) => {
-                    shown.update(|list| list.extend(older.orders));
+                    shown.update(|pages| pages.push(older.html));
                     next.set(older.more);
                     failed.set(None);
                 }
@@ -559,11 +334,7 @@ fn OrderList(customer: i64, channel: String, page: HistoryPage) -> impl IntoView
         })
     };
     view! {
-        <ol class="timeline">
-            <For each=move || shown.get() key=|order: &OrderSummary| order.id let:order>
-                <li><OrderCard order/></li>
-            </For>
-        </ol>
+        {move || shown.get().into_iter().map(|html| view! { <div inner_html=html></div> }).collect_view()}
         {move || failed.get().map(|error| view! { <ErrorMessage error/> })}
         {move || more_href().map(|href| view! {
             <p>
@@ -573,18 +344,17 @@ fn OrderList(customer: i64, channel: String, page: HistoryPage) -> impl IntoView
             </p>
         })}
     }
-    .into_any()
 }
 
 #[component]
-fn ManagerTools(customer: i64, erased: bool, entries: Vec<AccessEntry>) -> impl IntoView {
+fn ManagerTools(customer: i64, erased: bool, access: String) -> impl IntoView {
     let locale = use_locale();
     let erase = ServerAction::<EraseCustomer>::new();
     let outcome = erase.value();
     view! {
         <section class="panel" aria-labelledby="access-heading">
             <h2 id="access-heading">{td_string!(locale, customer.access_heading)}</h2>
-            <AccessTable entries labelled_by="access-heading" with_customer=false/>
+            <div inner_html=access></div>
             <p><a href=format!("/access-log?customer={customer}")>{td_string!(locale, customer.access_all)}</a></p>
         </section>
         <section class="panel" aria-labelledby="privacy-heading">
@@ -620,77 +390,9 @@ fn ManagerTools(customer: i64, erased: bool, entries: Vec<AccessEntry>) -> impl 
     }
 }
 
-/// Openings of customer data, newest first.
-#[component]
-fn AccessTable(
-    entries: Vec<AccessEntry>,
-    #[prop(into)] labelled_by: String,
-    with_customer: bool,
-) -> impl IntoView {
-    let locale = use_locale();
-    let lang = use_lang();
-    if entries.is_empty() {
-        return view! { <p class="hint">{td_string!(locale, access.empty)}</p> }.into_any();
-    }
-    let rows = entries
-        .into_iter()
-        .map(|e| {
-            let customer = e.customer_id.map(|id| {
-                let name = if e.customer_name.is_empty() {
-                    td_string!(locale, access.erased_customer).to_string()
-                } else {
-                    e.customer_name.clone()
-                };
-                view! { <td><a href=format!("/customers/{id}")>{name}</a></td> }
-            });
-            view! {
-                <tr>
-                    <td>{format_shop_time(e.at_ms, lang)}</td>
-                    <td>{e.staff_name.clone()}</td>
-                    <td>{e.location_name.clone()}</td>
-                    {with_customer.then_some(customer)}
-                    <td>{action_label(locale, &e.action)}</td>
-                    <td class="device">{e.device.clone()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-labelledby=labelled_by>
-            <table class="history">
-                <thead>
-                    <tr>
-                        <th scope="col">{td_string!(locale, access.when)}</th>
-                        <th scope="col">{td_string!(locale, access.who)}</th>
-                        <th scope="col">{td_string!(locale, access.shop)}</th>
-                        {with_customer.then(|| view! { <th scope="col">{td_string!(locale, access.customer)}</th> })}
-                        <th scope="col">{td_string!(locale, access.what)}</th>
-                        <th scope="col">{td_string!(locale, access.device)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-    .into_any()
-}
-
-fn action_label(locale: Locale, action: &str) -> String {
-    match action {
-        "profile" => td_string!(locale, access.action_profile),
-        "history" => td_string!(locale, access.action_history),
-        "order" => td_string!(locale, access.action_order),
-        "export" => td_string!(locale, access.action_export),
-        "erasure" => td_string!(locale, access.action_erasure),
-        "created" => td_string!(locale, access.action_created),
-        "changed" => td_string!(locale, access.action_changed),
-        "note" => td_string!(locale, access.action_note),
-        _ => td_string!(locale, access.action_other),
-    }
-    .to_string()
-}
-
 /// The manager's access log: who looked at which customer from this shop.
+/// Filter and table come as HTML from the server; the filter is a plain
+/// form (the address carries it).
 #[component]
 pub fn AccessLogPage() -> impl IntoView {
     let locale = use_locale();
@@ -699,47 +401,18 @@ pub fn AccessLogPage() -> impl IntoView {
     let customer = Memo::new(move |_| {
         query.with(|m| m.get("customer").and_then(|c| c.trim().parse::<i64>().ok()))
     });
-    let entries = load(
+    let page = load(
         move || (staff.get(), customer.get()),
-        |(staff, customer)| access_log(Some(staff), customer),
+        |(staff, customer)| access_log_page(Some(staff), customer),
     );
-    let people = load(|| (), |_| shop_staff());
-    let user = use_user().0;
-    let is_manager = move || {
-        user.get()
-            .and_then(Result::ok)
-            .flatten()
-            .is_some_and(|u| u.role == Role::Manager)
-    };
     view! {
         <Title text=td_string!(locale, access.page_title).to_string()/>
         <section class="panel">
             <h1 id="access-log-heading">{td_string!(locale, access.heading)}</h1>
-            <Show when=is_manager fallback=|| ()>
-                <form method="get" action="/access-log" class="form filters">
-                    <label for="staff-filter">{td_string!(locale, access.filter_staff)}</label>
-                    <select id="staff-filter" name="staff">
-                        <option value="">{td_string!(locale, access.everyone)}</option>
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                let chosen = staff.get_untracked();
-                                people.await.unwrap_or_default().into_iter().map(|(username, name)| {
-                                    let selected = username == chosen;
-                                    view! { <option value=username.clone() selected=selected>{name}</option> }
-                                }).collect_view()
-                            })}
-                        </Transition>
-                    </select>
-                    <label for="customer-filter">{td_string!(locale, access.filter_customer)}</label>
-                    <input id="customer-filter" name="customer" type="text" inputmode="numeric"
-                        value=move || customer.get().map(|c| c.to_string()).unwrap_or_default()/>
-                    <button type="submit">{td_string!(locale, access.apply)}</button>
-                </form>
-            </Show>
             <Transition fallback=|| view! { <Loading what=Loads::History/> }>
                 {move || Suspend::new(async move {
-                    match entries.await {
-                        Ok(entries) => view! { <AccessTable entries labelled_by="access-log-heading" with_customer=true/> }.into_any(),
+                    match page.await {
+                        Ok(html) => view! { <div inner_html=html></div> }.into_any(),
                         Err(error) => view! { <ErrorMessage error/> }.into_any(),
                     }
                 })}

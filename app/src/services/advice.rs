@@ -1,6 +1,7 @@
-//! "Goes well with": products bought by other customers who bought what
-//! this customer bought. The pairs are counted ahead of time from the
-//! chain's orders (`co_purchases`), so a profile reads them with a lookup.
+//! "Goes well with": products that other customers bought together (in one
+//! order) with what this customer bought. The pairs are counted ahead of
+//! time from the chain's orders (`co_purchases`), so a profile reads them
+//! with a lookup.
 
 use crate::db::{Db, now_ms};
 use crate::domain::LocationId;
@@ -15,8 +16,11 @@ const MIN_CUSTOMERS: i64 = 2;
 pub const SUGGESTIONS: usize = 4;
 
 /// Counts again, from every order not cancelled, how many customers bought
-/// each pair of products. One statement: the table is replaced whole in
-/// one transaction, so a reader sees the old counts or the new ones.
+/// each pair of products together. One statement: the table is replaced
+/// whole in one transaction, so a reader sees the old counts or the new
+/// ones. Pairs are taken within an order (a basket, an outfit): across a
+/// customer's whole history they would grow with the square of it (a
+/// million customers gave tens of millions of pairs to count).
 pub async fn refresh_co_purchases(db: &Db) -> AppResult<u64> {
     let started = now_ms();
     let mut tx = db.pool.begin().await?;
@@ -25,16 +29,16 @@ pub async fn refresh_co_purchases(db: &Db) -> AppResult<u64> {
         .await?;
     let pairs = sqlx::query(
         "INSERT INTO co_purchases (product_id, other_product_id, customers) \
-         SELECT a.product_id, b.product_id, COUNT(*) \
-         FROM (SELECT DISTINCT o.customer_id, s.product_id FROM orders o \
-               JOIN order_lines l ON l.order_id = o.id JOIN skus s ON s.sku = l.sku \
-               WHERE o.customer_id IS NOT NULL AND o.status <> 'cancelled') a \
-         JOIN (SELECT DISTINCT o.customer_id, s.product_id FROM orders o \
-               JOIN order_lines l ON l.order_id = o.id JOIN skus s ON s.sku = l.sku \
-               WHERE o.customer_id IS NOT NULL AND o.status <> 'cancelled') b \
-           ON b.customer_id = a.customer_id AND b.product_id <> a.product_id \
-         GROUP BY a.product_id, b.product_id \
-         HAVING COUNT(*) >= $1",
+         SELECT sa.product_id, sb.product_id, COUNT(DISTINCT o.customer_id) \
+         FROM orders o \
+         JOIN order_lines la ON la.order_id = o.id \
+         JOIN order_lines lb ON lb.order_id = o.id AND lb.line_no <> la.line_no \
+         JOIN skus sa ON sa.sku = la.sku \
+         JOIN skus sb ON sb.sku = lb.sku \
+         WHERE o.customer_id IS NOT NULL AND o.status <> 'cancelled' \
+           AND sa.product_id <> sb.product_id \
+         GROUP BY sa.product_id, sb.product_id \
+         HAVING COUNT(DISTINCT o.customer_id) >= $1",
     )
     .bind(MIN_CUSTOMERS)
     .execute(&mut *tx)

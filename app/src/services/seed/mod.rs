@@ -60,14 +60,15 @@ impl Default for SeedParams {
 }
 
 impl SeedParams {
-    /// The chain scale of the benchmarks: 200 shops, 2 warehouses, 50,000 SKUs.
+    /// The chain scale of the benchmarks: 200 shops, 2 warehouses, 50,000
+    /// SKUs, a million customers and five million orders.
     pub fn chain() -> Self {
         Self {
             shops: 200,
             warehouses: 2,
             skus: 50_000,
-            customers: 20_000,
-            orders: 40_000,
+            customers: 1_000_000,
+            orders: 5_000_000,
             rng_seed: 2026,
         }
     }
