@@ -136,6 +136,8 @@ pub enum AppError {
     NoteEmpty,
     #[error("Erasing a customer needs a confirmation.")]
     ErasureNotConfirmed,
+    #[error("Exporting a customer's data needs a confirmation: add confirm=yes.")]
+    ExportNotConfirmed,
     /// The request could not be read at all (missing field, bad JSON).
     #[error("The request was incomplete or malformed: {detail}")]
     Malformed { detail: String },
@@ -279,6 +281,7 @@ impl From<WireError> for AppError {
             "name_required" => Self::NameRequired,
             "note_empty" => Self::NoteEmpty,
             "erasure_not_confirmed" => Self::ErasureNotConfirmed,
+            "export_not_confirmed" => Self::ExportNotConfirmed,
             "malformed" => Self::Malformed { detail },
             "unknown_customer" => Self::UnknownCustomer { customer_id },
             "unknown_order" => Self::UnknownOrder { reference },
@@ -384,6 +387,7 @@ impl AppError {
             | Self::NameRequired
             | Self::NoteEmpty
             | Self::ErasureNotConfirmed
+            | Self::ExportNotConfirmed
             | Self::Malformed { .. } => C::Invalid,
             Self::UnknownSku { .. }
             | Self::UnknownLocation { .. }
@@ -567,6 +571,7 @@ mod tests {
             E::NameRequired,
             E::NoteEmpty,
             E::ErasureNotConfirmed,
+            E::ExportNotConfirmed,
             E::UnknownCustomer { customer_id: 12 },
             E::UnknownOrder {
                 reference: "WEB-0000001".into(),
@@ -639,6 +644,7 @@ mod tests {
             | E::NameRequired
             | E::NoteEmpty
             | E::ErasureNotConfirmed
+            | E::ExportNotConfirmed
             | E::UnknownCustomer { .. }
             | E::UnknownOrder { .. }
             | E::CustomerExists { .. }

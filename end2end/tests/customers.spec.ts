@@ -1,4 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
+import { readFileSync } from 'fs';
 import AxeBuilder from '@axe-core/playwright';
 import { DESKTOP, KIOSK, TABLET, hydrated, signIn, signInInEnglish } from './helpers';
 
@@ -189,5 +190,30 @@ test.describe('in English', () => {
     // Leave the account in French for whoever uses it next.
     await page.getByRole('button', { name: 'Français' }).click();
     await expect(page.getByRole('heading', { name: 'Nouveau client' })).toBeVisible();
+  });
+});
+
+test.describe('a manager', () => {
+  test.use(DESKTOP);
+  test('downloads everything held about a customer once confirmed', async ({ page }) => {
+    await signIn(page, 'manager');
+    await page.goto('/customers');
+    await hydrated(page);
+    await page.getByLabel('Trouver un client').fill(FIRST_CARD);
+    await page.getByLabel('Trouver un client').press('Enter');
+    await expect(page).toHaveURL(/\/customers\/\d+$/);
+    const id = new URL(page.url()).pathname.split('/').pop();
+    await page.getByLabel(/Je confirme exporter toutes les données/).check();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Exporter toutes ses données (JSON)' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`client-${id}.json`);
+    const body = JSON.parse(readFileSync(await file.path(), 'utf8'));
+    expect(String(body.customer.id)).toBe(id);
+    expect(body.customer.loyalty_card).toBe(FIRST_CARD);
+    // Still on the profile, which says who looked, this export included.
+    await page.reload();
+    const log = page.getByRole('region', { name: 'Consultations récentes de cette fiche' }).first();
+    await expect(log.getByText('Données exportées').first()).toBeVisible();
   });
 });

@@ -1,6 +1,7 @@
-//! `GET /customers/{id}/export.json`: everything held about a customer, as
-//! one file (the right of access). A manager's download, logged by the
-//! service; anyone else is refused.
+//! `GET /customers/{id}/export.json?confirm=yes`: everything held about a
+//! customer, as one file (the right of access). A manager's download,
+//! confirmed on the profile and logged by the service; anyone else is
+//! refused.
 
 use crate::api_v1::ApiError;
 use app::domain::{LocationId, Role};
@@ -8,18 +9,27 @@ use app::error::AppError;
 use app::services::{audit::Staff, customers};
 use app::state::{AppState, RequestUser};
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+
+#[derive(serde::Deserialize)]
+pub struct Confirmation {
+    confirm: Option<String>,
+}
 
 pub async fn export(
     State(state): State<AppState>,
     Extension(RequestUser(user)): Extension<RequestUser>,
     Path(id): Path<String>,
+    Query(confirmation): Query<Confirmation>,
 ) -> Result<Response, ApiError> {
     let caller = user.ok_or(AppError::SessionEnded)?;
     if caller.user.role != Role::Manager {
         return Err(ApiError(AppError::Forbidden));
+    }
+    if confirmation.confirm.as_deref() != Some("yes") {
+        return Err(ApiError(AppError::ExportNotConfirmed));
     }
     let id: i64 = id
         .trim_end_matches(".json")

@@ -175,6 +175,7 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
         E::NameRequired => td_string!(locale, error.name_required).to_string(),
         E::NoteEmpty => td_string!(locale, error.note_empty).to_string(),
         E::ErasureNotConfirmed => td_string!(locale, error.erasure_not_confirmed).to_string(),
+        E::ExportNotConfirmed => td_string!(locale, error.export_not_confirmed).to_string(),
         E::Malformed { .. } => td_string!(locale, error.malformed).to_string(),
         E::UnknownCustomer { customer_id } => {
             td_string!(locale, error.unknown_customer, customer_id).to_string()

@@ -359,11 +359,14 @@ fn ManagerTools(customer: i64, erased: bool, access: String) -> impl IntoView {
         </section>
         <section class="panel" aria-labelledby="privacy-heading">
             <h2 id="privacy-heading">{td_string!(locale, customer.privacy_heading)}</h2>
-            <p>
-                <a class="button" href=format!("/customers/{customer}/export.json") download=format!("client-{customer}.json")>
-                    {td_string!(locale, customer.export)}
-                </a>
-            </p>
+            // A plain form: the browser downloads the file and stays here.
+            <form method="get" action=format!("/customers/{customer}/export.json") class="form export-form">
+                <label class="choice">
+                    <input type="checkbox" name="confirm" value="yes" required/>
+                    {td_string!(locale, customer.export_confirm)}
+                </label>
+                <button type="submit">{td_string!(locale, customer.export)}</button>
+            </form>
             {(!erased).then(|| view! {
                 <form method="post" action=EraseCustomer::url() class="form erase-form"
                     on:submit=move |ev| {

@@ -803,12 +803,24 @@ async fn only_staff_reach_customers_and_only_managers_the_log(engine: Engine) {
     let export = |cookie: Option<&str>| {
         let mut request = app
             .http
-            .get(app.url(&format!("/customers/{id}/export.json")));
+            .get(app.url(&format!("/customers/{id}/export.json?confirm=yes")));
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
         request.send()
     };
+    let unconfirmed = app
+        .http
+        .get(app.url(&format!("/customers/{id}/export.json")))
+        .header("cookie", &manager)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        unconfirmed.status(),
+        422,
+        "the export needs its confirmation"
+    );
     let response = export(Some(&manager)).await.expect("export answers");
     assert_eq!(response.status(), 200);
     assert!(
@@ -1065,3 +1077,42 @@ async fn a_form_sent_twice_creates_one_customer(engine: Engine) {
     );
 }
 both_databases!(once, super::a_form_sent_twice_creates_one_customer);
+
+/// Many openings at once on a small pool, with the location directory not
+/// yet read: none may hold a connection while it waits for another (they
+/// would wait for each other until the pool's timeout).
+async fn openings_at_once_never_wait_for_each_other(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    test_db.seeded().await;
+    let db = app::db::Db::connect(&test_db.url, 2)
+        .await
+        .expect("small pool");
+    let associate = staff("associate", Role::Associate);
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM customers ORDER BY id LIMIT 12")
+        .fetch_all(&db.pool)
+        .await
+        .expect("customers");
+    let started = std::time::Instant::now();
+    let openings = ids.iter().map(|id| {
+        let (db, associate) = (db.clone(), associate.clone());
+        let id = *id;
+        tokio::spawn(async move {
+            customers::profile(&db, &associate, id).await.map(|_| ())?;
+            customers::history(&db, &associate, id, None, None)
+                .await
+                .map(|_| ())
+        })
+    });
+    for opened in futures::future::join_all(openings).await {
+        opened.expect("task").expect("opened");
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+both_databases!(
+    small_pool,
+    super::openings_at_once_never_wait_for_each_other
+);

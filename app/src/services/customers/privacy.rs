@@ -8,6 +8,8 @@ use super::*;
 /// access). The export is logged.
 pub async fn export(db: &Db, staff: &Staff, id: i64) -> AppResult<serde_json::Value> {
     use serde_json::json;
+    // Before taking a connection: reading the directory may need one.
+    let directory = db.locations().await?;
     let mut conn = db.pool.acquire().await?;
     let row = customer_row(&mut conn, id).await?;
     audit::record(
@@ -18,7 +20,6 @@ pub async fn export(db: &Db, staff: &Staff, id: i64) -> AppResult<serde_json::Va
         "everything held (JSON)",
     )
     .await?;
-    let directory = db.locations().await?;
     let consents = consents(&mut conn, id, &directory).await?;
     let notes = notes(&mut conn, id, &directory).await?;
     let figures = figures(&mut conn, id).await?;

@@ -15,6 +15,8 @@ const RECENT_ACCESS: i64 = 10;
 /// Opens a customer: identity, contact, consents, notes, figures and the
 /// newest orders. The opening is logged before anything is returned.
 pub async fn profile(db: &Db, staff: &Staff, id: i64) -> AppResult<CustomerProfile> {
+    // Before taking a connection: reading the directory may need one.
+    let directory = db.locations().await?;
     let mut conn = db.pool.acquire().await?;
     let row = customer_row(&mut conn, id).await?;
     audit::record(
@@ -25,7 +27,6 @@ pub async fn profile(db: &Db, staff: &Staff, id: i64) -> AppResult<CustomerProfi
         "identity, contact, consents, preferences, notes, figures, latest orders",
     )
     .await?;
-    let directory = db.locations().await?;
     let consents = consents(&mut conn, id, &directory).await?;
     let notes = notes(&mut conn, id, &directory).await?;
     let figures = figures(&mut conn, id).await?;
@@ -199,6 +200,8 @@ pub async fn history(
     channel: Option<Channel>,
     before: Option<HistoryCursor>,
 ) -> AppResult<HistoryPage> {
+    // Before taking a connection: reading the directory may need one.
+    let directory = db.locations().await?;
     let mut conn = db.pool.acquire().await?;
     customer_row(&mut conn, id).await?;
     let detail = match channel {
@@ -206,7 +209,6 @@ pub async fn history(
         None => "orders".to_string(),
     };
     audit::record(&mut conn, staff, AuditAction::HistoryViewed, id, &detail).await?;
-    let directory = db.locations().await?;
     history_page(&mut conn, &directory, id, channel, before).await
 }
 
@@ -460,6 +462,8 @@ async fn returns_of(
 /// viewer's shop; the opening is logged (when the order has a customer).
 pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<OrderDetail> {
     let reference = reference.trim().to_uppercase();
+    // Before taking a connection: reading the directory may need one.
+    let directory = db.locations().await?;
     let mut conn = db.pool.acquire().await?;
     let found: Option<(OrderRow, Option<i64>, Option<String>)> = sqlx::query_as::<
         _,
@@ -512,7 +516,6 @@ pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<
         }
         None => String::new(),
     };
-    let directory = db.locations().await?;
     let mut orders = summaries(&mut conn, &directory, vec![row]).await?;
     let Some(order) = orders.pop() else {
         return Err(AppError::UnknownOrder { reference });
