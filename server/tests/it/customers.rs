@@ -321,6 +321,19 @@ async fn the_history_spans_channels_and_pages(engine: Engine) {
     )
     .await;
     assert_eq!(logged, 1);
+    // A return shows on its order, with what was refunded.
+    let (reference, refund): (String, i64) = sqlx::query_as(
+        "SELECT o.reference, r.refund_cents FROM returns r JOIN orders o ON o.id = r.order_id ORDER BY r.id LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("the seed has returns");
+    let returned = customers::order_detail(&db, &associate, &reference)
+        .await
+        .expect("order");
+    assert_eq!(returned.order.returns.len(), 1, "{reference}");
+    assert_eq!(returned.order.returns[0].refund_cents, refund);
+    assert_eq!(returned.order.returns[0].units, 1);
     assert_eq!(
         customers::order_detail(&db, &associate, "WEB-9999999")
             .await

@@ -144,49 +144,40 @@ pub(super) async fn notes(
 const COUNTED: &str = "o.status NOT IN ('cancelled', 'expired')";
 
 pub(super) async fn figures(conn: &mut AnyConnection, id: i64) -> AppResult<CustomerFigures> {
-    let per_channel: Vec<(String, i64, i64, i64, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT o.channel, COUNT(*), \
+    // One round trip: counts by channel, spend and visits from the orders,
+    // units from their lines, refunds from the returns.
+    let row: (i64, i64, i64, i64, i64, Option<i64>, i64, i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN o.channel = 'web' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                CAST(COALESCE(SUM(CASE WHEN o.channel = 'store' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                CAST(COALESCE(SUM(CASE WHEN o.channel = 'kiosk' THEN 1 ELSE 0 END), 0) AS BIGINT), \
                 CAST(COALESCE(SUM(CASE WHEN {COUNTED} THEN o.total_cents ELSE 0 END), 0) AS BIGINT), \
                 CAST(COALESCE(SUM(CASE WHEN {COUNTED} THEN 1 ELSE 0 END), 0) AS BIGINT), \
-                MAX(o.created_at) \
-         FROM orders o WHERE o.customer_id = $1 GROUP BY o.channel"
-    )))
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let (units, returned, refunds): (i64, i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT CAST(COALESCE(SUM(l.quantity), 0) AS BIGINT), \
-                CAST(COALESCE(SUM(l.returned_qty), 0) AS BIGINT), \
+                MAX(CASE WHEN o.channel <> 'web' THEN o.created_at END), \
+                CAST(COALESCE((SELECT SUM(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id \
+                               WHERE o.customer_id = $1 AND {COUNTED}), 0) AS BIGINT), \
+                CAST(COALESCE((SELECT SUM(l.returned_qty) FROM order_lines l JOIN orders o ON o.id = l.order_id \
+                               WHERE o.customer_id = $1 AND {COUNTED}), 0) AS BIGINT), \
                 CAST(COALESCE((SELECT SUM(r.refund_cents) FROM returns r JOIN orders o ON o.id = r.order_id \
                                WHERE o.customer_id = $1), 0) AS BIGINT) \
-         FROM order_lines l JOIN orders o ON o.id = l.order_id \
-         WHERE o.customer_id = $1 AND {COUNTED}"
+         FROM orders o WHERE o.customer_id = $1"
     )))
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
-    let mut figures = CustomerFigures::default();
-    let (mut paid, mut counted) = (0i64, 0i64);
-    for (channel, orders, spend, counted_orders, last) in per_channel {
-        match channel.as_str() {
-            "web" => figures.web_orders = orders,
-            "store" => figures.store_orders = orders,
-            _ => figures.kiosk_orders = orders,
-        }
-        if channel != "web" {
-            figures.last_visit_ms = figures.last_visit_ms.max(last);
-        }
-        paid += spend;
-        counted += counted_orders;
-    }
-    figures.lifetime_spend_cents = paid - refunds;
-    figures.average_basket_cents = if counted > 0 { paid / counted } else { 0 };
-    figures.return_rate_permille = if units > 0 {
-        returned * 1000 / units
-    } else {
-        0
-    };
-    Ok(figures)
+    let (web, store, kiosk, paid, counted, last_visit, units, returned, refunds) = row;
+    Ok(CustomerFigures {
+        web_orders: web,
+        store_orders: store,
+        kiosk_orders: kiosk,
+        lifetime_spend_cents: paid - refunds,
+        average_basket_cents: if counted > 0 { paid / counted } else { 0 },
+        last_visit_ms: last_visit,
+        return_rate_permille: if units > 0 {
+            returned * 1000 / units
+        } else {
+            0
+        },
+    })
 }
 
 // --------------------------------------------------------------- history
@@ -307,7 +298,22 @@ pub(super) async fn summaries(
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let mut lines = lines_of(conn, directory, &ids).await?;
-    let mut returns = returns_of(conn, directory, &ids).await?;
+    // Returns are read only for the orders that have some: a return always
+    // counts its units on the lines (most pages have none to read).
+    let returned: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| {
+            lines
+                .get(id)
+                .is_some_and(|l| l.iter().any(|line| line.returned > 0))
+        })
+        .collect();
+    let mut returns = if returned.is_empty() {
+        HashMap::new()
+    } else {
+        returns_of(conn, directory, &returned).await?
+    };
     Ok(rows
         .into_iter()
         .map(
