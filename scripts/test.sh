@@ -37,7 +37,13 @@ export TEST_PG_URL=$(bash scripts/pg.sh start "$pg_dir")
 echo "$TEST_PG_URL"
 
 section "unit, service, API and concurrency tests (SQLite and PostgreSQL)"
-cargo test --workspace --features app/ssr
+# cargo-nextest (on these machines) runs each test in a process of its own,
+# with a time limit (.config/nextest.toml); plain cargo test otherwise.
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --features app/ssr
+else
+  cargo test --workspace --features app/ssr
+fi
 
 section "browser tests (Chromium)"
 (cd end2end && E2E_SITE_ROOT=../target/site-test npx playwright test)

@@ -12,4 +12,5 @@ pub mod result_list;
 pub mod scan;
 pub mod search_box;
 pub mod stock_table;
+pub mod submitted;
 pub mod variant_grid;

@@ -8,6 +8,7 @@
 use crate::api::customers::{CreateCustomer, CustomerForm, UpdateCustomer, customer_form_values};
 use crate::components::feedback::{ErrorMessage, Loading, Loads};
 use crate::components::request_key::RequestKeyField;
+use crate::components::submitted::Submitted;
 use crate::i18n::td_string;
 use crate::loaded::load;
 use crate::translate::use_locale;
@@ -25,7 +26,7 @@ pub fn NewCustomerPage() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(form) = form_of(&ev) {
-            let request_key = field_of(&ev, "request_key");
+            let request_key = Submitted::of(&ev).and_then(|form| form.text("request_key"));
             create.dispatch(CreateCustomer { form, request_key });
         }
     };
@@ -146,57 +147,23 @@ fn CustomerFields(current: CustomerForm) -> impl IntoView {
     }
 }
 
-/// One field of the submitted form, by its name.
-fn field_of(event: &leptos::ev::SubmitEvent, name: &str) -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        let form = event
-            .target()?
-            .dyn_into::<web_sys::HtmlFormElement>()
-            .ok()?;
-        web_sys::FormData::new_with_form(&form)
-            .ok()?
-            .get(name)
-            .as_string()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (event, name);
-        None
-    }
-}
-
-/// The form's fields, read one by one (see `manage.rs`).
+/// The form's fields as the server function takes them (names `form[...]`).
 fn form_of(event: &leptos::ev::SubmitEvent) -> Option<CustomerForm> {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        let form = event
-            .target()?
-            .dyn_into::<web_sys::HtmlFormElement>()
-            .ok()?;
-        let fields = web_sys::FormData::new_with_form(&form).ok()?;
-        let field = |name: &str| fields.get(&format!("form[{name}]")).as_string();
-        let text = |name: &str| field(name).unwrap_or_default();
-        Some(CustomerForm {
-            first_name: text("first_name"),
-            last_name: text("last_name"),
-            email: text("email"),
-            phone: text("phone"),
-            street: text("street"),
-            postcode: text("postcode"),
-            city: text("city"),
-            top_size: text("top_size"),
-            bottom_size: text("bottom_size"),
-            preferences: text("preferences"),
-            consent_email: field("consent_email"),
-            consent_sms: field("consent_sms"),
-        })
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = event;
-        None
-    }
+    let submitted = Submitted::of(event)?;
+    let field = |name: &str| submitted.text(&format!("form[{name}]"));
+    let text = |name: &str| field(name).unwrap_or_default();
+    Some(CustomerForm {
+        first_name: text("first_name"),
+        last_name: text("last_name"),
+        email: text("email"),
+        phone: text("phone"),
+        street: text("street"),
+        postcode: text("postcode"),
+        city: text("city"),
+        top_size: text("top_size"),
+        bottom_size: text("bottom_size"),
+        preferences: text("preferences"),
+        consent_email: field("consent_email"),
+        consent_sms: field("consent_sms"),
+    })
 }

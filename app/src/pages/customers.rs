@@ -8,9 +8,9 @@ use crate::api::customers::{
 };
 use crate::components::customer::LoyaltyBadge;
 use crate::components::feedback::{ErrorMessage, Loading, Loads};
-use crate::components::search_box::SearchBox;
+use crate::components::search_box::{SearchAddress, SearchBox, use_search_address};
+use crate::components::submitted::Submitted;
 use crate::counted;
-use crate::domain::search::encode_query_value;
 use crate::domain::time::format_shop_time;
 use crate::error::AppError;
 use crate::i18n::td_string;
@@ -21,14 +21,20 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn CustomerSearchPage() -> impl IntoView {
     let locale = use_locale();
-    let query = use_query_map();
-    let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
+    let SearchAddress {
+        q,
+        on_type,
+        on_enter,
+    } = use_search_address("/customers", |text| async move {
+        // A card or an order reference (typed, or scanned and Enter).
+        let found = search_customers(text).await.ok()?;
+        found.exact_id.map(|id| format!("/customers/{id}"))
+    });
     let results = load(
         move || q.get(),
         |q| async move {
@@ -39,39 +45,6 @@ pub fn CustomerSearchPage() -> impl IntoView {
             }
         },
     );
-    let navigate = use_navigate();
-    let replace = NavigateOptions {
-        replace: true,
-        scroll: false,
-        ..Default::default()
-    };
-    let on_type = {
-        let navigate = navigate.clone();
-        let replace = replace.clone();
-        Callback::new(move |text: String| {
-            navigate(
-                &format!("/customers?q={}", encode_query_value(&text)),
-                replace.clone(),
-            );
-        })
-    };
-    // Enter (a scanned card ends with it): open the customer when the card
-    // or the order reference matched one.
-    let on_enter = Callback::new(move |text: String| {
-        let navigate = navigate.clone();
-        let replace = replace.clone();
-        spawn_local(async move {
-            match search_customers(text.clone()).await {
-                Ok(CustomerSearchResults {
-                    exact_id: Some(id), ..
-                }) => navigate(&format!("/customers/{id}"), Default::default()),
-                _ => navigate(
-                    &format!("/customers?q={}", encode_query_value(&text)),
-                    replace,
-                ),
-            }
-        });
-    });
     view! {
         <Title text=td_string!(locale, customers.page_title).to_string()/>
         <section class="panel">
@@ -255,7 +228,7 @@ fn NoteForm(id: i64, add_note: ServerAction<AddCustomerNote>) -> impl IntoView {
             class="form note-form"
             on:submit=move |ev| {
                 ev.prevent_default();
-                if let Some(body) = field_of_form(&ev, "body") {
+                if let Some(body) = Submitted::of(&ev).and_then(|form| form.text("body")) {
                     add_note.dispatch(AddCustomerNote { id, body });
                 }
             }
@@ -273,26 +246,6 @@ fn NoteForm(id: i64, add_note: ServerAction<AddCustomerNote>) -> impl IntoView {
                 Err(error) => view! { <ErrorMessage error/> }.into_any(),
             })}
         </div>
-    }
-}
-
-/// One field of a submitted form (the form also posts without
-/// JavaScript; read by hand, see `manage.rs`).
-fn field_of_form(event: &leptos::ev::SubmitEvent, name: &str) -> Option<String> {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        let form = event
-            .target()?
-            .dyn_into::<web_sys::HtmlFormElement>()
-            .ok()?;
-        let fields = web_sys::FormData::new_with_form(&form).ok()?;
-        fields.get(name).as_string()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (event, name);
-        None
     }
 }
 
@@ -371,7 +324,7 @@ fn ManagerTools(customer: i64, erased: bool, access: String) -> impl IntoView {
                 <form method="post" action=EraseCustomer::url() class="form erase-form"
                     on:submit=move |ev| {
                         ev.prevent_default();
-                        let confirm = field_of_form(&ev, "confirm");
+                        let confirm = Submitted::of(&ev).and_then(|form| form.text("confirm"));
                         erase.dispatch(EraseCustomer { id: customer, confirm });
                     }
                 >

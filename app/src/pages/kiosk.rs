@@ -6,21 +6,18 @@ use crate::api::kiosk::{kiosk_product, kiosk_search};
 use crate::components::feedback::{ErrorMessage, Loading, Loads};
 use crate::components::live::use_live_stock;
 use crate::components::result_list::ResultList;
-use crate::components::search_box::SearchBox;
+use crate::components::search_box::{SearchAddress, SearchBox, use_search_address};
 use crate::components::variant_grid::VariantGrid;
 use crate::counted;
 use crate::domain::Cents;
-use crate::domain::search::encode_query_value;
 use crate::i18n::td_string;
 use crate::loaded::load;
-use crate::model::{ProductView, SearchResults};
+use crate::model::ProductView;
 use crate::translate::use_lang;
 use crate::translate::use_locale;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 /// Idle time after which the kiosk forgets everything and starts over.
 pub const KIOSK_IDLE_SECONDS: u64 = 120;
@@ -28,8 +25,14 @@ pub const KIOSK_IDLE_SECONDS: u64 = 120;
 #[component]
 pub fn KioskHome() -> impl IntoView {
     let locale = use_locale();
-    let query = use_query_map();
-    let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
+    let SearchAddress {
+        q,
+        on_type,
+        on_enter,
+    } = use_search_address("/kiosk", |text| async move {
+        let found = kiosk_search(text).await.ok()?;
+        found.exact_sku.map(|sku| format!("/kiosk/{sku}"))
+    });
     let results = load(
         move || q.get(),
         |q| async move {
@@ -40,35 +43,6 @@ pub fn KioskHome() -> impl IntoView {
             }
         },
     );
-    let navigate = use_navigate();
-    let replace = NavigateOptions {
-        replace: true,
-        scroll: false,
-        ..Default::default()
-    };
-    let on_type = {
-        let navigate = navigate.clone();
-        let replace = replace.clone();
-        Callback::new(move |text: String| {
-            navigate(
-                &format!("/kiosk?q={}", encode_query_value(&text)),
-                replace.clone(),
-            );
-        })
-    };
-    let on_enter = Callback::new(move |text: String| {
-        let navigate = navigate.clone();
-        let replace = replace.clone();
-        spawn_local(async move {
-            match kiosk_search(text.clone()).await {
-                Ok(SearchResults {
-                    exact_sku: Some(sku),
-                    ..
-                }) => navigate(&format!("/kiosk/{sku}"), Default::default()),
-                _ => navigate(&format!("/kiosk?q={}", encode_query_value(&text)), replace),
-            }
-        });
-    });
     view! {
         <Title text=td_string!(locale, kiosk.page_title).to_string()/>
         <IdleReset/>

@@ -4,28 +4,31 @@ use crate::api::stock::{get_product_stock, search_stock};
 use crate::components::feedback::{ErrorMessage, Loading, Loads};
 use crate::components::live::{LiveBadge, use_live_stock};
 use crate::components::result_list::ResultList;
-use crate::components::search_box::SearchBox;
+use crate::components::search_box::{SearchAddress, SearchBox, use_search_address};
 use crate::components::stock_table::StockTable;
 use crate::components::variant_grid::VariantGrid;
 use crate::context::use_user;
-use crate::domain::search::encode_query_value;
 use crate::domain::{Cents, Role};
 use crate::i18n::td_string;
 use crate::loaded::load;
-use crate::model::{LocationKind, SearchResults};
+use crate::model::LocationKind;
 use crate::translate::use_lang;
 use crate::translate::use_locale;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let locale = use_locale();
-    let query = use_query_map();
-    let q = Memo::new(move |_| query.with(|m| m.get("q").unwrap_or_default()));
+    let SearchAddress {
+        q,
+        on_type,
+        on_enter,
+    } = use_search_address("/stock", |text| async move {
+        let found = search_stock(text).await.ok()?;
+        found.exact_sku.map(|sku| format!("/stock/{sku}"))
+    });
     let results = load(
         move || q.get(),
         |q| async move {
@@ -36,37 +39,6 @@ pub fn SearchPage() -> impl IntoView {
             }
         },
     );
-    let navigate = use_navigate();
-    let replace = NavigateOptions {
-        replace: true,
-        scroll: false,
-        ..Default::default()
-    };
-    let on_type = {
-        let navigate = navigate.clone();
-        let replace = replace.clone();
-        Callback::new(move |text: String| {
-            navigate(
-                &format!("/stock?q={}", encode_query_value(&text)),
-                replace.clone(),
-            );
-        })
-    };
-    // Enter (a scanner ends with it): open the product when the code
-    // matched exactly one SKU, otherwise show the results.
-    let on_enter = Callback::new(move |text: String| {
-        let navigate = navigate.clone();
-        let replace = replace.clone();
-        spawn_local(async move {
-            match search_stock(text.clone()).await {
-                Ok(SearchResults {
-                    exact_sku: Some(sku),
-                    ..
-                }) => navigate(&format!("/stock/{sku}"), Default::default()),
-                _ => navigate(&format!("/stock?q={}", encode_query_value(&text)), replace),
-            }
-        });
-    });
     view! {
         <Title text=td_string!(locale, search.page_title).to_string()/>
         <section class="panel">

@@ -2,12 +2,11 @@
 //! phones, e-mails, one request per keystroke), and opening customers with
 //! their latest orders and lines, the audit line included.
 
-use super::{RunFigures, http_client, send_ok};
+use super::{RunFigures, http_client};
 use crate::client;
 use app::db::Db;
 use leptos::server_fn::ServerFn;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What the benchmark types and opens, read from the database once.
 pub struct CustomerSample {
@@ -55,48 +54,10 @@ pub async fn sample(db: &Db) -> Result<CustomerSample, String> {
     })
 }
 
-/// Four associates typing, one request per keystroke from the second
-/// character, through the server function the customer search calls.
+/// Four associates typing names, phones and e-mails, one request per
+/// keystroke, through the server function the customer search calls.
 pub async fn search_run(base: &str, typed: &[String]) -> Result<RunFigures, String> {
-    let http = http_client()?;
-    let cookie = client::sign_in(&http, base, "associate", "demo").await?;
-    let path = app::api::customers::SearchCustomers::PATH;
-    let typed = Arc::new(typed.to_vec());
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for typist in 0..4usize {
-        let (http, typed, base, cookie) = (
-            http.clone(),
-            typed.clone(),
-            base.to_string(),
-            cookie.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            for text in typed.iter().skip(typist).step_by(4) {
-                let chars: Vec<char> = text.chars().collect();
-                for len in 2..=chars.len().min(16) {
-                    let query: String = chars[..len].iter().collect();
-                    let sent = Instant::now();
-                    let search = http
-                        .post(format!("{base}{path}"))
-                        .header("cookie", &cookie)
-                        .form(&[("query", query.as_str())]);
-                    send_ok(search, "customer search").await?;
-                    latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
-                }
-            }
-            Ok::<_, String>(latencies)
-        }));
-    }
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await.map_err(|e| e.to_string())??);
-    }
-    Ok(RunFigures {
-        per_second: all.len() as f64 / started.elapsed().as_secs_f64(),
-        latencies_ms: all,
-    })
+    super::typing_run(base, app::api::customers::SearchCustomers::PATH, typed, 16).await
 }
 
 /// `clients` associates opening customers back to back for `duration`:
@@ -110,36 +71,13 @@ pub async fn open_run(
     let http = http_client()?;
     let cookie = client::sign_in(&http, base, "associate", "demo").await?;
     let path = app::api::customers::GetCustomer::PATH;
-    let ids = Arc::new(ids.to_vec());
-    let deadline = Instant::now() + duration;
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for worker in 0..clients {
-        let (http, ids, base, cookie) =
-            (http.clone(), ids.clone(), base.to_string(), cookie.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            let mut n = worker;
-            while Instant::now() < deadline {
-                n += clients;
-                let id = ids[(n * 7919) % ids.len().max(1)].to_string();
-                let sent = Instant::now();
-                let open = http
-                    .post(format!("{base}{path}"))
-                    .header("cookie", &cookie)
-                    .form(&[("id", id.as_str())]);
-                send_ok(open, "a customer profile").await?;
-                latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
-            }
-            Ok::<_, String>(latencies)
-        }));
-    }
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await.map_err(|e| e.to_string())??);
-    }
-    Ok(RunFigures {
-        per_second: all.len() as f64 / started.elapsed().as_secs_f64(),
-        latencies_ms: all,
+    let (ids, base) = (ids.to_vec(), base.to_string());
+    super::load_run(clients, duration, move |client, worker, n| {
+        let id = ids[(worker * 7919 + n * 104_729) % ids.len().max(1)].to_string();
+        client
+            .post(format!("{base}{path}"))
+            .header("cookie", &cookie)
+            .form(&[("id", id)])
     })
+    .await
 }

@@ -489,24 +489,36 @@ fn vm_rss_mb(status: &str) -> Option<f64> {
 /// Four associates typing product names, one request per keystroke, through
 /// the same server function the search page calls.
 async fn search_run(base: &str, names: &[String]) -> Result<RunFigures, String> {
+    let typed: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    typing_run(base, app::api::stock::SearchStock::PATH, &typed, 14).await
+}
+
+/// Four associates typing `texts` into a search box: one request to the
+/// server function at `path` per keystroke, from the second character to
+/// the `longest`-th.
+async fn typing_run(
+    base: &str,
+    path: &'static str,
+    texts: &[String],
+    longest: usize,
+) -> Result<RunFigures, String> {
     let client = http_client()?;
     let cookie = client::sign_in(&client, base, "associate", "demo").await?;
-    let path = app::api::stock::SearchStock::PATH;
-    let names = Arc::new(names.to_vec());
+    let texts = Arc::new(texts.to_vec());
     let mut tasks = Vec::new();
     let started = Instant::now();
     for typist in 0..4usize {
-        let (client, names, base, cookie) = (
+        let (client, texts, base, cookie) = (
             client.clone(),
-            names.clone(),
+            texts.clone(),
             base.to_string(),
             cookie.clone(),
         );
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
-            for name in names.iter().skip(typist).step_by(4) {
-                let chars: Vec<char> = name.to_lowercase().chars().collect();
-                for len in 2..=chars.len().min(14) {
+            for text in texts.iter().skip(typist).step_by(4) {
+                let chars: Vec<char> = text.chars().collect();
+                for len in 2..=chars.len().min(longest) {
                     let typed: String = chars[..len].iter().collect();
                     let sent = Instant::now();
                     let search = client
