@@ -241,27 +241,27 @@ async fn history_page(
                 selling_location_id, pickup_location_id \
          FROM orders WHERE customer_id = $1",
     );
+    // Placeholders numbered as the values are bound below.
+    let mut next = 3;
     if channel.is_some() {
-        sql.push_str(" AND channel = $3");
+        sql.push_str(&format!(" AND channel = ${next}"));
+        next += 1;
     }
     if before.is_some() {
-        sql.push_str(" AND (created_at < $4 OR (created_at = $4 AND id < $5))");
+        sql.push_str(&format!(
+            " AND (created_at < ${next} OR (created_at = ${next} AND id < ${}))",
+            next + 1
+        ));
     }
     sql.push_str(" ORDER BY created_at DESC, id DESC LIMIT $2");
-    let cursor = before.unwrap_or(HistoryCursor {
-        created_ms: 0,
-        id: 0,
-    });
-    // Built from fixed text: every value is bound below. Unused values are
-    // bound too, so that the numbering stays one.
-    let sql = renumber(&sql, channel.is_some(), before.is_some());
+    // Built from fixed text: every value is bound below.
     let mut query = sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .bind(HISTORY_PAGE + 1);
     if let Some(channel) = channel {
         query = query.bind(channel.as_str());
     }
-    if before.is_some() {
+    if let Some(cursor) = before {
         query = query.bind(cursor.created_ms).bind(cursor.id);
     }
     let mut rows = query.fetch_all(&mut *conn).await?;
@@ -276,15 +276,6 @@ async fn history_page(
     };
     let orders = summaries(conn, directory, rows).await?;
     Ok(HistoryPage { orders, more })
-}
-
-/// Placeholders numbered in the order values are bound: `$3` for the
-/// channel only when there is one, the cursor's after it.
-fn renumber(sql: &str, with_channel: bool, with_cursor: bool) -> String {
-    match (with_channel, with_cursor) {
-        (false, true) => sql.replace("$4", "$3").replace("$5", "$4"),
-        _ => sql.to_string(),
-    }
 }
 
 /// Orders with their lines and returns, in the order given.
@@ -533,20 +524,28 @@ pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<
     .bind(order_id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut lines = Vec::with_capacity(order.lines.len());
-    for line in &order.lines {
-        let available: Option<i64> = sqlx::query_scalar(
-            "SELECT on_hand - reserved - safety FROM stock_levels WHERE sku = $1 AND location_id = $2",
-        )
-        .bind(&line.sku)
-        .bind(staff.location.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
-        lines.push(OrderLineStock {
-            line: line.clone(),
-            available_here: available.unwrap_or(0).max(0),
-        });
+    // Every line's stock here, in one query.
+    let skus: Vec<&str> = order.lines.iter().map(|l| l.sku.as_str()).collect();
+    let sql = format!(
+        "SELECT sku, on_hand - reserved - safety FROM stock_levels \
+         WHERE location_id = $1 AND sku IN ({})",
+        placeholders(2, skus.len().max(1))
+    );
+    // Built from placeholders only: every value is bound below.
+    let mut query =
+        sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).bind(staff.location.as_str());
+    for sku in if skus.is_empty() { vec![""] } else { skus } {
+        query = query.bind(sku);
     }
+    let here: HashMap<String, i64> = query.fetch_all(&mut *conn).await?.into_iter().collect();
+    let lines = order
+        .lines
+        .iter()
+        .map(|line| OrderLineStock {
+            line: line.clone(),
+            available_here: here.get(&line.sku).copied().unwrap_or(0).max(0),
+        })
+        .collect();
     Ok(OrderDetail {
         customer_id,
         customer_name,
