@@ -291,6 +291,9 @@ impl CustomerQuery {
         if is_order_reference(trimmed) {
             return Self::OrderReference(trimmed.to_uppercase());
         }
+        if looks_like_email_start(trimmed) {
+            return Self::Email(trimmed.to_lowercase());
+        }
         let folded = fold(trimmed);
         let mut words: Vec<String> = Vec::new();
         for word in words_of(&folded) {
@@ -306,6 +309,16 @@ impl CustomerQuery {
             Self::Name(words)
         }
     }
+}
+
+/// One word with letters and a dot, an underscore, a plus or a digit
+/// (`camille.martin`, `cmartin75`): the start of an e-mail address before
+/// its `@` is typed. Names hold none of these, and searching such a word
+/// among names would find nobody.
+fn looks_like_email_start(text: &str) -> bool {
+    !text.contains(char::is_whitespace)
+        && text.contains(char::is_alphabetic)
+        && text.contains(|c: char| c.is_ascii_digit() || matches!(c, '.' | '_' | '+'))
 }
 
 /// Letters, a dash, then digits: `WEB-0001234`, `kiosk-12`.
@@ -468,6 +481,12 @@ mod tests {
         assert_eq!(Q::parse("06 12 34"), Q::Phone("061234".into()));
         assert_eq!(Q::parse("+33 6 12"), Q::Phone("0612".into()));
         assert_eq!(Q::parse("Camille.M@"), Q::Email("camille.m@".into()));
+        assert_eq!(Q::parse("camille.mar"), Q::Email("camille.mar".into()));
+        assert_eq!(Q::parse("cmartin75"), Q::Email("cmartin75".into()));
+        assert_eq!(
+            Q::parse("Jean-Éric M"),
+            Q::Name(vec!["jean".into(), "eric".into(), "m".into()])
+        );
         assert_eq!(
             Q::parse("web-0001234"),
             Q::OrderReference("WEB-0001234".into())

@@ -81,8 +81,24 @@ impl Staff {
     }
 }
 
-/// Writes one line of the audit log, inside the caller's transaction or
-/// on its connection.
+/// Logs a read (a profile, a history, an order, an export opened) on the
+/// caller's connection, outside any transaction: its own short write,
+/// made in the process's SQLite write turn (`Db::write_turn`). Never
+/// inside a transaction: one that has written holds SQLite's lock, and the
+/// write holding the turn could be waiting for it.
+pub async fn record_read(
+    db: &Db,
+    conn: &mut AnyConnection,
+    reader: &Reader,
+    action: AuditAction,
+    customer_id: i64,
+    detail: &str,
+) -> AppResult<()> {
+    let _turn = db.write_turn().await;
+    record_as(conn, reader, action, customer_id, detail).await
+}
+
+/// Writes one line of the audit log inside the caller's transaction.
 pub async fn record(
     conn: &mut AnyConnection,
     staff: &Staff,

@@ -52,6 +52,30 @@ pub struct BenchArgs {
     /// Seconds of the memory soak (SQLite, demo scale; 0 skips it).
     #[arg(long, default_value_t = 60)]
     pub soak_seconds: u64,
+    /// Only these measurements (comma-separated); all of them by default.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub only: Vec<Part>,
+}
+
+/// One of the benchmark's measurements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Part {
+    /// Stock lookups.
+    Stock,
+    /// Product search as you type.
+    Search,
+    /// Customer search as you type and customer openings.
+    Customers,
+    /// A static file over keep-alive connections.
+    Static,
+    /// Live propagation of stock changes.
+    Live,
+}
+
+impl BenchArgs {
+    fn measures(&self, part: Part) -> bool {
+        self.only.is_empty() || self.only.contains(&part)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -233,81 +257,95 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
     }));
     let base = format!("http://{addr}");
 
-    let mut lookups = Vec::new();
-    for _ in 0..args.runs {
-        lookups.push(
-            lookup_run(
-                &base,
-                &skus,
-                args.clients,
-                Duration::from_secs(args.seconds),
-            )
-            .await?,
+    if args.measures(Part::Stock) {
+        let mut lookups = Vec::new();
+        for _ in 0..args.runs {
+            lookups.push(
+                lookup_run(
+                    &base,
+                    &skus,
+                    args.clients,
+                    Duration::from_secs(args.seconds),
+                )
+                .await?,
+            );
+        }
+        let (rate, p50, p99) = medians(&lookups);
+        println!(
+            "stock lookup, {} concurrent clients: {rate:.0} lookups/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target p99 <= 10 ms, >= 3000/s)",
+            args.clients
         );
     }
-    let (rate, p50, p99) = medians(&lookups);
-    println!(
-        "stock lookup, {} concurrent clients: {rate:.0} lookups/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target p99 <= 10 ms, >= 3000/s)",
-        args.clients
-    );
 
-    let mut searches = Vec::new();
-    for _ in 0..args.runs {
-        searches.push(search_run(&base, &names).await?);
-    }
-    let (rate, p50, p99) = medians(&searches);
-    println!(
-        "search as you type over {} SKUs: {rate:.0} searches/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target p99 <= 20 ms)",
-        skus.len()
-    );
-
-    let mut searches = Vec::new();
-    for _ in 0..args.runs {
-        searches.push(customers::search_run(&base, &customer_sample.typed).await?);
-    }
-    let (rate, p50, p99) = medians(&searches);
-    println!(
-        "customer search as you type (names, phones, e-mails) over {} customers: {rate:.0} searches/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target p99 <= 20 ms)",
-        customer_sample.customers
-    );
-    let mut openings = Vec::new();
-    for _ in 0..args.runs {
-        openings.push(
-            customers::open_run(
-                &base,
-                &customer_sample.ids,
-                16,
-                Duration::from_secs(args.seconds),
-            )
-            .await?,
+    if args.measures(Part::Search) {
+        let mut searches = Vec::new();
+        for _ in 0..args.runs {
+            searches.push(search_run(&base, &names).await?);
+        }
+        let (rate, p50, p99) = medians(&searches);
+        println!(
+            "search as you type over {} SKUs: {rate:.0} searches/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target p99 <= 20 ms)",
+            skus.len()
         );
     }
-    let (rate, p50, p99) = medians(&openings);
-    println!(
-        "opening a customer (profile, 20 latest orders with lines, audit line), 16 clients, {} orders in all: {rate:.0}/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target >= 2000/s, p99 <= 15 ms)",
-        customer_sample.orders
-    );
 
-    let stylesheet = stylesheet_path(&base).await?;
-    let mut statics = Vec::new();
-    for _ in 0..args.runs {
-        statics.push(static_run(&base, &stylesheet, 16, Duration::from_secs(args.seconds)).await?);
+    if args.measures(Part::Customers) {
+        let mut searches = Vec::new();
+        for _ in 0..args.runs {
+            searches.push(customers::search_run(&base, &customer_sample.typed).await?);
+        }
+        let (rate, p50, p99) = medians(&searches);
+        println!(
+            "customer search as you type (names, phones, e-mails) over {} customers: {rate:.0} searches/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target p99 <= 20 ms)",
+            customer_sample.customers
+        );
+        let mut openings = Vec::new();
+        for _ in 0..args.runs {
+            openings.push(
+                customers::open_run(
+                    &base,
+                    &customer_sample.ids,
+                    16,
+                    Duration::from_secs(args.seconds),
+                )
+                .await?,
+            );
+        }
+        let (rate, p50, p99) = medians(&openings);
+        println!(
+            "opening a customer (profile, 20 latest orders with lines, audit line), 16 clients, {} orders in all: {rate:.0}/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target >= 2000/s, p99 <= 15 ms)",
+            customer_sample.orders
+        );
     }
-    let (rate, p50, p99) = medians(&statics);
-    println!(
-        "static file {stylesheet}, 16 keep-alive connections: {rate:.0} requests/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target >= 4400/s, p99 < 5 ms; before TCP_NODELAY: 440/s, p50 44 ms)"
-    );
 
-    let mut live = Vec::new();
-    for run in 0..args.runs {
-        live.push(live_run(&base, &skus, &locations, args.sse_clients, args.events, run).await?);
+    if args.measures(Part::Static) {
+        let stylesheet = stylesheet_path(&base).await?;
+        let mut statics = Vec::new();
+        for _ in 0..args.runs {
+            statics
+                .push(static_run(&base, &stylesheet, 16, Duration::from_secs(args.seconds)).await?);
+        }
+        let (rate, p50, p99) = medians(&statics);
+        println!(
+            "static file {stylesheet}, 16 keep-alive connections: {rate:.0} requests/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target >= 4400/s, p99 < 5 ms; before TCP_NODELAY: 440/s, p50 44 ms)"
+        );
     }
-    let missed: usize = live.iter().map(|r| r.missed).sum();
-    let (_, p50, p99) = medians(&live.iter().map(|r| r.latency.clone()).collect::<Vec<_>>());
-    println!(
-        "live propagation to {} connected clients, {} events per run: p50 {p50:.1} ms, p99 {p99:.1} ms, missed {missed} (target p99 <= 250 ms, none missed)",
-        args.sse_clients, args.events
-    );
+
+    if args.measures(Part::Live) {
+        let mut live = Vec::new();
+        for run in 0..args.runs {
+            live.push(
+                live_run(&base, &skus, &locations, args.sse_clients, args.events, run).await?,
+            );
+        }
+        let missed: usize = live.iter().map(|r| r.missed).sum();
+        let (_, p50, p99) = medians(&live.iter().map(|r| r.latency.clone()).collect::<Vec<_>>());
+        println!(
+            "live propagation to {} connected clients, {} events per run: p50 {p50:.1} ms, p99 {p99:.1} ms, missed {missed} (target p99 <= 250 ms, none missed)",
+            args.sse_clients, args.events
+        );
+    }
+
     if let Some(mb) = resident_mb() {
         println!("resident memory after these runs (server and load generator): {mb:.0} MB");
     }

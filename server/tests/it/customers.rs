@@ -76,6 +76,8 @@ async fn every_search_form_finds_the_customer(engine: Engine) {
         "eric jean-e",
         "je.lefevre@example.fr",
         "JE.LEF",
+        // The start of an e-mail before its @: searched as an e-mail.
+        "je.lefevre",
         "je.lefevre@",
         "0612345678",
         "06 12 34 56 78",
@@ -104,6 +106,10 @@ async fn every_search_form_finds_the_customer(engine: Engine) {
     );
     // Words that are not all theirs do not find them.
     assert!(!ids_found(&db, "lefevre zoé").await.contains(&id));
+    assert!(
+        ids_found(&db, "jean zzzz").await.is_empty(),
+        "a word nobody has finds nobody, however common the other"
+    );
     assert!(
         ids_found(&db, "x").await.is_empty(),
         "one letter is too short"
@@ -1105,6 +1111,7 @@ async fn openings_at_once_never_wait_for_each_other(engine: Engine) {
         .fetch_all(&db.pool)
         .await
         .expect("customers");
+    let logged_before = count(&db, "SELECT COUNT(*) FROM audit_log").await;
     let started = std::time::Instant::now();
     let openings = ids.iter().map(|id| {
         let (db, associate) = (db.clone(), associate.clone());
@@ -1123,6 +1130,11 @@ async fn openings_at_once_never_wait_for_each_other(engine: Engine) {
         started.elapsed() < std::time::Duration::from_secs(5),
         "{:?}",
         started.elapsed()
+    );
+    // Every opening logged once, none lost to a busy base.
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM audit_log").await - logged_before,
+        2 * ids.len() as i64
     );
 }
 both_databases!(

@@ -81,7 +81,8 @@ async fn record_of(conn: &mut AnyConnection, id: i64) -> AppResult<CustomerRecor
 pub async fn api_record(db: &Db, client: &str, id: i64) -> AppResult<CustomerRecord> {
     let mut conn = db.pool.acquire().await?;
     let record = record_of(&mut conn, id).await?;
-    audit::record_as(
+    audit::record_read(
+        db,
         &mut conn,
         &system_reader(client),
         AuditAction::ProfileViewed,
@@ -111,7 +112,8 @@ pub async fn api_find_by_email(
         return Ok(Vec::new());
     };
     let record = record_of(&mut conn, id).await?;
-    audit::record_as(
+    audit::record_read(
+        db,
         &mut conn,
         &system_reader(client),
         AuditAction::ProfileViewed,

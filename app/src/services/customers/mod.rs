@@ -45,14 +45,16 @@ pub(super) struct CustomerRow {
     pub(super) erased_at: Option<i64>,
 }
 
+/// The columns of `CustomerRow`, from `customers`.
+pub(super) const CUSTOMER_COLUMNS: &str = "id, first_name, last_name, email, phone, street, postcode, city, home_location_id, \
+     loyalty_card, loyalty_tier, loyalty_points, top_size, bottom_size, preferences, \
+     created_at, updated_at, erased_at";
+
 /// The customer `id` (erased or not), or `UnknownCustomer`.
 pub(super) async fn customer_row(conn: &mut AnyConnection, id: i64) -> AppResult<CustomerRow> {
-    sqlx::query_as(
-        "SELECT id, first_name, last_name, email, phone, street, postcode, city, home_location_id, \
-                loyalty_card, loyalty_tier, loyalty_points, top_size, bottom_size, preferences, \
-                created_at, updated_at, erased_at \
-         FROM customers WHERE id = $1",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1"
+    )))
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?

@@ -12,9 +12,10 @@ pub async fn export(db: &Db, staff: &Staff, id: i64) -> AppResult<serde_json::Va
     let directory = db.locations().await?;
     let mut conn = db.pool.acquire().await?;
     let row = customer_row(&mut conn, id).await?;
-    audit::record(
+    audit::record_read(
+        db,
         &mut conn,
-        staff,
+        &staff.reader(),
         AuditAction::Exported,
         id,
         "everything held (JSON)",

@@ -5,6 +5,7 @@ use crate::domain::Role;
 use crate::domain::customer::{ConsentChannel, LoyaltyTier, format_national};
 use crate::domain::order::{Channel, Fulfilment, OrderStatus};
 use crate::model::customer::*;
+use sqlx::Connection;
 use std::collections::HashMap;
 
 /// Orders per page of the timeline.
@@ -14,23 +15,40 @@ const RECENT_ACCESS: i64 = 10;
 
 /// Opens a customer: identity, contact, consents, notes, figures and the
 /// newest orders. The opening is logged before anything is returned.
+///
+/// The parts are read in one transaction, then the opening is logged: the
+/// figures and the orders come from one state of the base, and on SQLite
+/// a read transaction that follows another connection's commit starts
+/// with an empty page cache, so one transaction reads the indexes' upper
+/// pages once instead of once per part.
 pub async fn profile(db: &Db, staff: &Staff, id: i64) -> AppResult<CustomerProfile> {
     // Before taking a connection: reading the directory may need one.
     let directory = db.locations().await?;
     let mut conn = db.pool.acquire().await?;
-    let row = customer_row(&mut conn, id).await?;
-    audit::record(
+    let mut snapshot = conn.begin().await?;
+    let ProfileRow {
+        customer: row,
+        figures,
+        consents,
+    } = customer_with_figures(&mut snapshot, id).await?;
+    let figures = CustomerFigures::from(figures);
+    let consents = ConsentChannel::ALL
+        .into_iter()
+        .zip(consents.0)
+        .map(|(channel, consent)| consent_of(channel, consent, &directory))
+        .collect();
+    let notes = notes(&mut snapshot, id, &directory).await?;
+    let history = history_page(&mut snapshot, &directory, id, None, None).await?;
+    snapshot.commit().await?;
+    audit::record_read(
+        db,
         &mut conn,
-        staff,
+        &staff.reader(),
         AuditAction::ProfileViewed,
         id,
         "identity, contact, consents, preferences, notes, figures, latest orders",
     )
     .await?;
-    let consents = consents(&mut conn, id, &directory).await?;
-    let notes = notes(&mut conn, id, &directory).await?;
-    let figures = figures(&mut conn, id).await?;
-    let history = history_page(&mut conn, &directory, id, None, None).await?;
     drop(conn);
     let recent_access = if staff.role == Role::Manager {
         Some(audit::recent_access(db, id, RECENT_ACCESS).await?)
@@ -79,39 +97,70 @@ pub(super) async fn consents(
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let mut found: HashMap<ConsentChannel, Consent> = HashMap::new();
+    let mut found: HashMap<ConsentChannel, ConsentRow> = HashMap::new();
     for (channel, granted, changed_ms, source, changed_by) in rows {
         if let Some(channel) = ConsentChannel::from_code(&channel) {
-            let source = if source == "web" {
+            found.insert(channel, (granted, changed_ms, source, changed_by));
+        }
+    }
+    Ok(ConsentChannel::ALL
+        .into_iter()
+        .map(|channel| consent_of(channel, found.remove(&channel), directory))
+        .collect())
+}
+
+/// A consent as stored: granted (0 or 1), when, where, by whom.
+type ConsentRow = (i64, i64, String, String);
+
+/// A channel's consent; one never asked about reads "no".
+fn consent_of(channel: ConsentChannel, row: Option<ConsentRow>, directory: &Directory) -> Consent {
+    match row {
+        Some((granted, changed_ms, source, changed_by)) => Consent {
+            channel,
+            granted: granted == 1,
+            changed_ms,
+            // The web shop is not a location.
+            source: if source == "web" {
                 source
             } else {
                 name_in(directory, &source)
-            };
-            found.insert(
-                channel,
-                Consent {
-                    channel,
-                    granted: granted == 1,
-                    changed_ms,
-                    source,
-                    changed_by,
-                },
-            );
-        }
+            },
+            changed_by,
+        },
+        None => Consent {
+            channel,
+            granted: false,
+            changed_ms: 0,
+            source: String::new(),
+            changed_by: String::new(),
+        },
     }
-    // Every channel is listed: one never asked about reads "no".
-    Ok(ConsentChannel::ALL
-        .into_iter()
-        .map(|channel| {
-            found.remove(&channel).unwrap_or(Consent {
-                channel,
-                granted: false,
-                changed_ms: 0,
-                source: String::new(),
-                changed_by: String::new(),
+}
+
+/// Each channel's consent, as columns `granted_N`, `changed_at_N`,
+/// `source_N`, `changed_by_N` (N the channel's place in
+/// `ConsentChannel::ALL`), NULL when never asked.
+struct ConsentColumns(Vec<Option<ConsentRow>>);
+
+impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for ConsentColumns {
+    fn from_row(row: &'r sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        (0..ConsentChannel::ALL.len())
+            .map(|i| {
+                let granted: Option<i64> = row.try_get(format!("granted_{i}").as_str())?;
+                let Some(granted) = granted else {
+                    return Ok(None);
+                };
+                Ok(Some((
+                    granted,
+                    row.try_get(format!("changed_at_{i}").as_str())?,
+                    row.try_get(format!("source_{i}").as_str())?,
+                    row.try_get(format!("changed_by_{i}").as_str())?,
+                )))
             })
-        })
-        .collect())
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
 }
 
 pub(super) async fn notes(
@@ -143,41 +192,109 @@ pub(super) async fn notes(
 /// Orders that count in the figures: not cancelled, not expired.
 const COUNTED: &str = "o.status NOT IN ('cancelled', 'expired')";
 
-pub(super) async fn figures(conn: &mut AnyConnection, id: i64) -> AppResult<CustomerFigures> {
-    // One round trip: counts by channel, spend and visits from the orders,
-    // units from their lines, refunds from the returns.
-    let row: (i64, i64, i64, i64, i64, Option<i64>, i64, i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN o.channel = 'web' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-                CAST(COALESCE(SUM(CASE WHEN o.channel = 'store' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-                CAST(COALESCE(SUM(CASE WHEN o.channel = 'kiosk' THEN 1 ELSE 0 END), 0) AS BIGINT), \
-                CAST(COALESCE(SUM(CASE WHEN {COUNTED} THEN o.total_cents ELSE 0 END), 0) AS BIGINT), \
-                CAST(COALESCE(SUM(CASE WHEN {COUNTED} THEN 1 ELSE 0 END), 0) AS BIGINT), \
-                MAX(CASE WHEN o.channel <> 'web' THEN o.created_at END), \
+/// A customer's figures as the database sums them (`figures_sql`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(super) struct FigureRow {
+    web_orders: i64,
+    store_orders: i64,
+    kiosk_orders: i64,
+    paid_cents: i64,
+    counted_orders: i64,
+    last_visit_ms: Option<i64>,
+    units: i64,
+    returned_units: i64,
+    refund_cents: i64,
+}
+
+/// One row of sums for the customer bound as `$1`: counts by channel,
+/// spend and visits from the orders, units from their lines, refunds from
+/// the returns.
+fn figures_sql() -> String {
+    format!(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN o.channel = 'web' THEN 1 ELSE 0 END), 0) AS BIGINT) AS web_orders, \
+                CAST(COALESCE(SUM(CASE WHEN o.channel = 'store' THEN 1 ELSE 0 END), 0) AS BIGINT) AS store_orders, \
+                CAST(COALESCE(SUM(CASE WHEN o.channel = 'kiosk' THEN 1 ELSE 0 END), 0) AS BIGINT) AS kiosk_orders, \
+                CAST(COALESCE(SUM(CASE WHEN {COUNTED} THEN o.total_cents ELSE 0 END), 0) AS BIGINT) AS paid_cents, \
+                CAST(COALESCE(SUM(CASE WHEN {COUNTED} THEN 1 ELSE 0 END), 0) AS BIGINT) AS counted_orders, \
+                MAX(CASE WHEN o.channel <> 'web' THEN o.created_at END) AS last_visit_ms, \
                 CAST(COALESCE((SELECT SUM(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id \
-                               WHERE o.customer_id = $1 AND {COUNTED}), 0) AS BIGINT), \
+                               WHERE o.customer_id = $1 AND {COUNTED}), 0) AS BIGINT) AS units, \
                 CAST(COALESCE((SELECT SUM(l.returned_qty) FROM order_lines l JOIN orders o ON o.id = l.order_id \
-                               WHERE o.customer_id = $1 AND {COUNTED}), 0) AS BIGINT), \
+                               WHERE o.customer_id = $1 AND {COUNTED}), 0) AS BIGINT) AS returned_units, \
                 CAST(COALESCE((SELECT SUM(r.refund_cents) FROM returns r JOIN orders o ON o.id = r.order_id \
-                               WHERE o.customer_id = $1), 0) AS BIGINT) \
+                               WHERE o.customer_id = $1), 0) AS BIGINT) AS refund_cents \
          FROM orders o WHERE o.customer_id = $1"
-    )))
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let (web, store, kiosk, paid, counted, last_visit, units, returned, refunds) = row;
-    Ok(CustomerFigures {
-        web_orders: web,
-        store_orders: store,
-        kiosk_orders: kiosk,
-        lifetime_spend_cents: paid - refunds,
-        average_basket_cents: if counted > 0 { paid / counted } else { 0 },
-        last_visit_ms: last_visit,
-        return_rate_permille: if units > 0 {
-            returned * 1000 / units
-        } else {
-            0
-        },
-    })
+    )
+}
+
+pub(super) async fn figures(conn: &mut AnyConnection, id: i64) -> AppResult<CustomerFigures> {
+    let row: FigureRow = sqlx::query_as(sqlx::AssertSqlSafe(figures_sql()))
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.into())
+}
+
+impl From<FigureRow> for CustomerFigures {
+    fn from(row: FigureRow) -> Self {
+        Self {
+            web_orders: row.web_orders,
+            store_orders: row.store_orders,
+            kiosk_orders: row.kiosk_orders,
+            lifetime_spend_cents: row.paid_cents - row.refund_cents,
+            average_basket_cents: if row.counted_orders > 0 {
+                row.paid_cents / row.counted_orders
+            } else {
+                0
+            },
+            last_visit_ms: row.last_visit_ms,
+            return_rate_permille: if row.units > 0 {
+                row.returned_units * 1000 / row.units
+            } else {
+                0
+            },
+        }
+    }
+}
+
+/// A customer's row with their figures and consents.
+#[derive(sqlx::FromRow)]
+struct ProfileRow {
+    #[sqlx(flatten)]
+    customer: CustomerRow,
+    #[sqlx(flatten)]
+    figures: FigureRow,
+    #[sqlx(flatten)]
+    consents: ConsentColumns,
+}
+
+/// The customer `id` with their figures and consents, in one query (each
+/// round trip counts: an associate opens customers all day);
+/// `UnknownCustomer`.
+async fn customer_with_figures(conn: &mut AnyConnection, id: i64) -> AppResult<ProfileRow> {
+    let mut columns = String::new();
+    let mut joins = String::new();
+    for (i, channel) in ConsentChannel::ALL.into_iter().enumerate() {
+        columns.push_str(&format!(
+            ", k{i}.granted AS granted_{i}, k{i}.changed_at AS changed_at_{i}, \
+             k{i}.source AS source_{i}, k{i}.changed_by AS changed_by_{i}"
+        ));
+        // The channel's code is ours, not input.
+        joins.push_str(&format!(
+            " LEFT JOIN customer_consents k{i} ON k{i}.customer_id = c.id AND k{i}.channel = '{}'",
+            channel.as_str()
+        ));
+    }
+    let sql = format!(
+        "SELECT c.*, f.*{columns} FROM (SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1) c \
+         CROSS JOIN ({}) f{joins}",
+        figures_sql()
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::UnknownCustomer { customer_id: id })
 }
 
 // --------------------------------------------------------------- history
@@ -194,13 +311,25 @@ pub async fn history(
     // Before taking a connection: reading the directory may need one.
     let directory = db.locations().await?;
     let mut conn = db.pool.acquire().await?;
-    customer_row(&mut conn, id).await?;
+    // Read in one transaction, then logged (as `profile`).
+    let mut snapshot = conn.begin().await?;
+    customer_row(&mut snapshot, id).await?;
+    let page = history_page(&mut snapshot, &directory, id, channel, before).await?;
+    snapshot.commit().await?;
     let detail = match channel {
         Some(channel) => format!("orders ({})", channel.as_str()),
         None => "orders".to_string(),
     };
-    audit::record(&mut conn, staff, AuditAction::HistoryViewed, id, &detail).await?;
-    history_page(&mut conn, &directory, id, channel, before).await
+    audit::record_read(
+        db,
+        &mut conn,
+        &staff.reader(),
+        AuditAction::HistoryViewed,
+        id,
+        &detail,
+    )
+    .await?;
+    Ok(page)
 }
 
 type EventRow = (i64, Option<String>, String, String, String, Option<String>);
@@ -229,6 +358,31 @@ type LineRow = (
     Option<String>,
 );
 
+/// One order of a page with one of its lines (none for an order without
+/// lines): the page's orders and lines come in one query.
+#[derive(sqlx::FromRow)]
+struct OrderLineRow {
+    id: i64,
+    reference: String,
+    channel: String,
+    fulfilment: String,
+    status: String,
+    created_at: i64,
+    total_cents: i64,
+    selling_location_id: Option<String>,
+    pickup_location_id: Option<String>,
+    line_no: Option<i64>,
+    sku: Option<String>,
+    product_name: Option<String>,
+    colour: Option<String>,
+    size: Option<String>,
+    quantity: Option<i64>,
+    unit_price_cents: Option<i64>,
+    handed_over_qty: Option<i64>,
+    returned_qty: Option<i64>,
+    source_location_id: Option<String>,
+}
+
 async fn history_page(
     conn: &mut AnyConnection,
     directory: &Directory,
@@ -236,7 +390,7 @@ async fn history_page(
     channel: Option<Channel>,
     before: Option<HistoryCursor>,
 ) -> AppResult<HistoryPage> {
-    let mut sql = String::from(
+    let mut page = String::from(
         "SELECT id, reference, channel, fulfilment, status, created_at, total_cents, \
                 selling_location_id, pickup_location_id \
          FROM orders WHERE customer_id = $1",
@@ -244,18 +398,30 @@ async fn history_page(
     // Placeholders numbered as the values are bound below.
     let mut next = 3;
     if channel.is_some() {
-        sql.push_str(&format!(" AND channel = ${next}"));
+        page.push_str(&format!(" AND channel = ${next}"));
         next += 1;
     }
     if before.is_some() {
-        sql.push_str(&format!(
+        page.push_str(&format!(
             " AND (created_at < ${next} OR (created_at = ${next} AND id < ${}))",
             next + 1
         ));
     }
-    sql.push_str(" ORDER BY created_at DESC, id DESC LIMIT $2");
+    page.push_str(" ORDER BY created_at DESC, id DESC LIMIT $2");
+    // The page's orders, then each with its lines: one round trip.
+    let sql = format!(
+        "SELECT o.id, o.reference, o.channel, o.fulfilment, o.status, o.created_at, o.total_cents, \
+                o.selling_location_id, o.pickup_location_id, \
+                l.line_no, l.sku, p.name AS product_name, s.colour, s.size, l.quantity, \
+                l.unit_price_cents, l.handed_over_qty, l.returned_qty, l.source_location_id \
+         FROM ({page}) o \
+         LEFT JOIN order_lines l ON l.order_id = o.id \
+         LEFT JOIN skus s ON s.sku = l.sku \
+         LEFT JOIN products p ON p.id = s.product_id \
+         ORDER BY o.created_at DESC, o.id DESC, l.line_no"
+    );
     // Built from fixed text: every value is bound below.
-    let mut query = sqlx::query_as::<_, OrderRow>(sqlx::AssertSqlSafe(sql))
+    let mut query = sqlx::query_as::<_, OrderLineRow>(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .bind(HISTORY_PAGE + 1);
     if let Some(channel) = channel {
@@ -264,17 +430,52 @@ async fn history_page(
     if let Some(cursor) = before {
         query = query.bind(cursor.created_ms).bind(cursor.id);
     }
-    let mut rows = query.fetch_all(&mut *conn).await?;
-    let more = if rows.len() as i64 > HISTORY_PAGE {
-        rows.truncate(HISTORY_PAGE as usize);
-        rows.last().map(|row| HistoryCursor {
+    let mut orders: Vec<(OrderRow, Vec<OrderLineView>)> = Vec::new();
+    for row in query.fetch_all(&mut *conn).await? {
+        if orders.last().is_none_or(|(order, _)| order.0 != row.id) {
+            orders.push((
+                (
+                    row.id,
+                    row.reference,
+                    row.channel,
+                    row.fulfilment,
+                    row.status,
+                    row.created_at,
+                    row.total_cents,
+                    row.selling_location_id,
+                    row.pickup_location_id,
+                ),
+                Vec::new(),
+            ));
+        }
+        let (Some(line_no), Some(sku), Some((_, lines))) =
+            (row.line_no, row.sku, orders.last_mut())
+        else {
+            continue;
+        };
+        lines.push(OrderLineView {
+            line_no,
+            sku,
+            product_name: row.product_name.unwrap_or_default(),
+            colour: row.colour.unwrap_or_default(),
+            size: row.size.unwrap_or_default(),
+            quantity: row.quantity.unwrap_or(0),
+            unit_price_cents: row.unit_price_cents.unwrap_or(0),
+            handed_over: row.handed_over_qty.unwrap_or(0),
+            returned: row.returned_qty.unwrap_or(0),
+            source: row.source_location_id.map(|s| name_in(directory, &s)),
+        });
+    }
+    let more = if orders.len() as i64 > HISTORY_PAGE {
+        orders.truncate(HISTORY_PAGE as usize);
+        orders.last().map(|(row, _)| HistoryCursor {
             created_ms: row.5,
             id: row.0,
         })
     } else {
         None
     };
-    let orders = summaries(conn, directory, rows).await?;
+    let orders = assemble(conn, directory, orders).await?;
     Ok(HistoryPage { orders, more })
 }
 
@@ -289,26 +490,41 @@ pub(super) async fn summaries(
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let mut lines = lines_of(conn, directory, &ids).await?;
+    let orders = rows
+        .into_iter()
+        .map(|row| {
+            let order_lines = lines.remove(&row.0).unwrap_or_default();
+            (row, order_lines)
+        })
+        .collect();
+    assemble(conn, directory, orders).await
+}
+
+/// Orders with their lines, completed with their returns.
+async fn assemble(
+    conn: &mut AnyConnection,
+    directory: &Directory,
+    orders: Vec<(OrderRow, Vec<OrderLineView>)>,
+) -> AppResult<Vec<OrderSummary>> {
     // Returns are read only for the orders that have some: a return always
     // counts its units on the lines (most pages have none to read).
-    let returned: Vec<i64> = ids
+    let returned: Vec<i64> = orders
         .iter()
-        .copied()
-        .filter(|id| {
-            lines
-                .get(id)
-                .is_some_and(|l| l.iter().any(|line| line.returned > 0))
-        })
+        .filter(|(_, lines)| lines.iter().any(|line| line.returned > 0))
+        .map(|(row, _)| row.0)
         .collect();
     let mut returns = if returned.is_empty() {
         HashMap::new()
     } else {
         returns_of(conn, directory, &returned).await?
     };
-    Ok(rows
+    Ok(orders
         .into_iter()
         .map(
-            |(id, reference, channel, fulfilment, status, created_ms, total, sold, collect)| {
+            |(
+                (id, reference, channel, fulfilment, status, created_ms, total, sold, collect),
+                lines,
+            )| {
                 OrderSummary {
                     id,
                     reference,
@@ -319,7 +535,7 @@ pub(super) async fn summaries(
                     total_cents: total,
                     sold_at: sold.map(|s| name_in(directory, &s)),
                     collect_at: collect.map(|c| name_in(directory, &c)),
-                    lines: lines.remove(&id).unwrap_or_default(),
+                    lines,
                     returns: returns.remove(&id).unwrap_or_default(),
                 }
             },
@@ -462,6 +678,8 @@ pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<
     // Before taking a connection: reading the directory may need one.
     let directory = db.locations().await?;
     let mut conn = db.pool.acquire().await?;
+    // Read in one transaction, then logged (as `profile`).
+    let mut snapshot = conn.begin().await?;
     let found: Option<(OrderRow, Option<i64>, Option<String>)> = sqlx::query_as::<
         _,
         (
@@ -483,7 +701,7 @@ pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<
          FROM orders WHERE reference = $1",
     )
     .bind(&reference)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(&mut *snapshot)
     .await?
     .map(|(a, b, c, d, e, f, g, h, i, customer, address)| {
         ((a, b, c, d, e, f, g, h, i), customer, address)
@@ -494,18 +712,10 @@ pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<
     let order_id = row.0;
     let customer_name = match customer_id {
         Some(customer) => {
-            audit::record(
-                &mut conn,
-                staff,
-                AuditAction::OrderViewed,
-                customer,
-                &format!("order {reference}: lines, events, address"),
-            )
-            .await?;
             let names: Option<(String, String)> =
                 sqlx::query_as("SELECT first_name, last_name FROM customers WHERE id = $1")
                     .bind(customer)
-                    .fetch_optional(&mut *conn)
+                    .fetch_optional(&mut *snapshot)
                     .await?;
             names
                 .map(|(first, last)| format!("{first} {last}").trim().to_string())
@@ -513,7 +723,7 @@ pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<
         }
         None => String::new(),
     };
-    let mut orders = summaries(&mut conn, &directory, vec![row]).await?;
+    let mut orders = summaries(&mut snapshot, &directory, vec![row]).await?;
     let Some(order) = orders.pop() else {
         return Err(AppError::UnknownOrder { reference });
     };
@@ -522,7 +732,7 @@ pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<
          WHERE order_id = $1 ORDER BY created_at, id",
     )
     .bind(order_id)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut *snapshot)
     .await?;
     // Every line's stock here, in one query.
     let skus: Vec<&str> = order.lines.iter().map(|l| l.sku.as_str()).collect();
@@ -537,7 +747,19 @@ pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<
     for sku in if skus.is_empty() { vec![""] } else { skus } {
         query = query.bind(sku);
     }
-    let here: HashMap<String, i64> = query.fetch_all(&mut *conn).await?.into_iter().collect();
+    let here: HashMap<String, i64> = query.fetch_all(&mut *snapshot).await?.into_iter().collect();
+    snapshot.commit().await?;
+    if let Some(customer) = customer_id {
+        audit::record_read(
+            db,
+            &mut conn,
+            &staff.reader(),
+            AuditAction::OrderViewed,
+            customer,
+            &format!("order {reference}: lines, events, address"),
+        )
+        .await?;
+    }
     let lines = order
         .lines
         .iter()
