@@ -106,6 +106,17 @@ test.describe('an associate on a tablet', () => {
     await expect(page).toHaveURL(/\/customers\/\d+$/);
     await expect(page.getByText(`Carte ${FIRST_CARD}`)).toBeVisible();
     await noSeriousViolations(page, 'profile');
+    const profile = page.url();
+
+    // A suggestion says why, and opens its stock.
+    const suggestion = page.getByRole('list', { name: 'Va bien avec' }).getByRole('link').first();
+    await expect(suggestion).toContainText('client');
+    const suggested = await suggestion.getAttribute('data-sku');
+    await suggestion.click();
+    await expect(page).toHaveURL(new RegExp(`/stock/${suggested}$`));
+    await expect(page.getByRole('heading', { name: 'Stock par emplacement' })).toBeVisible();
+    await page.goto(profile);
+    await hydrated(page);
 
     // The timeline, filtered by channel, then one order.
     const timeline = page.getByRole('region', { name: 'Historique, tous canaux' });
