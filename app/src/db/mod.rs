@@ -10,7 +10,7 @@ pub use migrate::{build_stock_indexes, drop_stock_indexes, migrate};
 pub use search_index::index_unindexed_products;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,6 +47,9 @@ impl Backend {
     }
 }
 
+/// How long a pooled connection may sit unused before it is checked.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+
 impl Db {
     /// Opens a pool. SQLite files are created when missing.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, sqlx::Error> {
@@ -61,7 +64,21 @@ impl Db {
         };
         let options = AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10));
+            .acquire_timeout(Duration::from_secs(10))
+            // A connection is checked (pinged) before use only when it has
+            // been idle a while: one in use a moment ago is alive, and the
+            // ping is a round trip (to the server, or to a SQLite
+            // connection's thread) that every request paid for, once per
+            // connection it took. A dead one is closed and another taken.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > IDLE_BEFORE_PING {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            });
         let options = match backend {
             // WAL lets readers run while one writer commits; the busy timeout
             // makes concurrent writers wait their turn instead of failing.
