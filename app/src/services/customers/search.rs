@@ -43,8 +43,9 @@ pub async fn search(db: &Db, raw: &str) -> AppResult<CustomerSearchResults> {
         }
         CustomerQuery::Name(words) => {
             let terms: Vec<String> = words.iter().map(|w| format!("{}{w}", term::NAME)).collect();
-            match narrowest_first(db, terms).await? {
-                Some(terms) => prefix_ids(db, &terms[0], &terms[1..]).await?,
+            let terms = narrowest_first(db, terms).await?.unwrap_or_default();
+            match terms.split_first() {
+                Some((first, others)) => prefix_ids(db, first, others).await?,
                 None => Vec::new(),
             }
         }
