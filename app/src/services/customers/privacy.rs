@@ -3,6 +3,7 @@
 
 use super::profile::{OrderRow, consents, figures, notes, summaries};
 use super::*;
+use sqlx::Connection;
 
 /// Everything held about a customer, as one JSON document (right of
 /// access). The export is logged.
@@ -11,7 +12,34 @@ pub async fn export(db: &Db, staff: &Staff, id: i64) -> AppResult<serde_json::Va
     // Before taking a connection: reading the directory may need one.
     let directory = db.locations().await?;
     let mut conn = db.pool.acquire().await?;
-    let row = customer_row(&mut conn, id).await?;
+    // Every part from one state of the base, then logged (as a profile).
+    let mut snapshot = conn.begin().await?;
+    let row = customer_row(&mut snapshot, id).await?;
+    let consents = consents(&mut snapshot, id, &directory).await?;
+    let notes = notes(&mut snapshot, id, &directory).await?;
+    let figures = figures(&mut snapshot, id).await?;
+    let order_rows: Vec<OrderRow> = sqlx::query_as(
+        "SELECT id, reference, channel, fulfilment, status, created_at, total_cents, \
+                selling_location_id, pickup_location_id \
+         FROM orders WHERE customer_id = $1 ORDER BY created_at DESC, id DESC",
+    )
+    .bind(id)
+    .fetch_all(&mut *snapshot)
+    .await?;
+    let mut orders = Vec::new();
+    // A few hundred orders at most per customer: pages of the same size
+    // as the timeline's keep each query's list of ids short.
+    for chunk in order_rows.chunks(HISTORY_PAGE as usize) {
+        orders.extend(summaries(&mut snapshot, &directory, chunk.to_vec()).await?);
+    }
+    let addresses: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT reference, ship_address FROM orders WHERE customer_id = $1 AND ship_address IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_all(&mut *snapshot)
+    .await?;
+    snapshot.commit().await?;
+    // Logged before the access list is read: the export lists itself.
     audit::record_read(
         db,
         &mut conn,
@@ -20,29 +48,6 @@ pub async fn export(db: &Db, staff: &Staff, id: i64) -> AppResult<serde_json::Va
         id,
         "everything held (JSON)",
     )
-    .await?;
-    let consents = consents(&mut conn, id, &directory).await?;
-    let notes = notes(&mut conn, id, &directory).await?;
-    let figures = figures(&mut conn, id).await?;
-    let order_rows: Vec<OrderRow> = sqlx::query_as(
-        "SELECT id, reference, channel, fulfilment, status, created_at, total_cents, \
-                selling_location_id, pickup_location_id \
-         FROM orders WHERE customer_id = $1 ORDER BY created_at DESC, id DESC",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut orders = Vec::new();
-    // A few hundred orders at most per customer: pages of the same size
-    // as the timeline's keep each query's list of ids short.
-    for chunk in order_rows.chunks(HISTORY_PAGE as usize) {
-        orders.extend(summaries(&mut conn, &directory, chunk.to_vec()).await?);
-    }
-    let addresses: Vec<(String, Option<String>)> = sqlx::query_as(
-        "SELECT reference, ship_address FROM orders WHERE customer_id = $1 AND ship_address IS NOT NULL",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
     .await?;
     drop(conn);
     let access = audit::recent_access(db, id, 1_000).await?;
