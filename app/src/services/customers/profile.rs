@@ -344,19 +344,45 @@ pub(super) type OrderRow = (
     Option<String>,
     Option<String>,
 );
-type LineRow = (
-    i64,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-    Option<String>,
-);
+
+/// A line as `LINE_COLUMNS` reads it; all NULL for an order without lines
+/// (the page's orders are joined to their lines).
+#[derive(sqlx::FromRow)]
+struct LineColumns {
+    line_no: Option<i64>,
+    sku: Option<String>,
+    product_name: Option<String>,
+    colour: Option<String>,
+    size: Option<String>,
+    quantity: Option<i64>,
+    unit_price_cents: Option<i64>,
+    handed_over_qty: Option<i64>,
+    returned_qty: Option<i64>,
+    source_location_id: Option<String>,
+}
+
+/// A line's columns, from `order_lines l` joined to `skus s` and
+/// `products p`.
+const LINE_COLUMNS: &str = "l.line_no, l.sku, p.name AS product_name, s.colour, s.size, l.quantity, \
+     l.unit_price_cents, l.handed_over_qty, l.returned_qty, l.source_location_id";
+
+impl LineColumns {
+    /// The line as shown; `None` when there is none.
+    fn view(self, directory: &Directory) -> Option<OrderLineView> {
+        Some(OrderLineView {
+            line_no: self.line_no?,
+            sku: self.sku?,
+            product_name: self.product_name.unwrap_or_default(),
+            colour: self.colour.unwrap_or_default(),
+            size: self.size.unwrap_or_default(),
+            quantity: self.quantity.unwrap_or(0),
+            unit_price_cents: self.unit_price_cents.unwrap_or(0),
+            handed_over: self.handed_over_qty.unwrap_or(0),
+            returned: self.returned_qty.unwrap_or(0),
+            source: self.source_location_id.map(|s| name_in(directory, &s)),
+        })
+    }
+}
 
 /// One order of a page with one of its lines (none for an order without
 /// lines): the page's orders and lines come in one query.
@@ -371,16 +397,8 @@ struct OrderLineRow {
     total_cents: i64,
     selling_location_id: Option<String>,
     pickup_location_id: Option<String>,
-    line_no: Option<i64>,
-    sku: Option<String>,
-    product_name: Option<String>,
-    colour: Option<String>,
-    size: Option<String>,
-    quantity: Option<i64>,
-    unit_price_cents: Option<i64>,
-    handed_over_qty: Option<i64>,
-    returned_qty: Option<i64>,
-    source_location_id: Option<String>,
+    #[sqlx(flatten)]
+    line: LineColumns,
 }
 
 async fn history_page(
@@ -411,9 +429,7 @@ async fn history_page(
     // The page's orders, then each with its lines: one round trip.
     let sql = format!(
         "SELECT o.id, o.reference, o.channel, o.fulfilment, o.status, o.created_at, o.total_cents, \
-                o.selling_location_id, o.pickup_location_id, \
-                l.line_no, l.sku, p.name AS product_name, s.colour, s.size, l.quantity, \
-                l.unit_price_cents, l.handed_over_qty, l.returned_qty, l.source_location_id \
+                o.selling_location_id, o.pickup_location_id, {LINE_COLUMNS} \
          FROM ({page}) o \
          LEFT JOIN order_lines l ON l.order_id = o.id \
          LEFT JOIN skus s ON s.sku = l.sku \
@@ -448,23 +464,9 @@ async fn history_page(
                 Vec::new(),
             ));
         }
-        let (Some(line_no), Some(sku), Some((_, lines))) =
-            (row.line_no, row.sku, orders.last_mut())
-        else {
-            continue;
-        };
-        lines.push(OrderLineView {
-            line_no,
-            sku,
-            product_name: row.product_name.unwrap_or_default(),
-            colour: row.colour.unwrap_or_default(),
-            size: row.size.unwrap_or_default(),
-            quantity: row.quantity.unwrap_or(0),
-            unit_price_cents: row.unit_price_cents.unwrap_or(0),
-            handed_over: row.handed_over_qty.unwrap_or(0),
-            returned: row.returned_qty.unwrap_or(0),
-            source: row.source_location_id.map(|s| name_in(directory, &s)),
-        });
+        if let (Some(line), Some((_, lines))) = (row.line.view(directory), orders.last_mut()) {
+            lines.push(line);
+        }
     }
     let more = if orders.len() as i64 > HISTORY_PAGE {
         orders.truncate(HISTORY_PAGE as usize);
@@ -559,6 +561,14 @@ fn fulfilment_of(code: &str) -> Fulfilment {
     }
 }
 
+/// An order's line, for `lines_of`.
+#[derive(sqlx::FromRow)]
+struct LineOfOrder {
+    order_id: i64,
+    #[sqlx(flatten)]
+    line: LineColumns,
+}
+
 async fn lines_of(
     conn: &mut AnyConnection,
     directory: &Directory,
@@ -566,43 +576,20 @@ async fn lines_of(
 ) -> AppResult<HashMap<i64, Vec<OrderLineView>>> {
     // Built from placeholders only: every value is bound below.
     let sql = format!(
-        "SELECT l.order_id, l.line_no, l.sku, p.name, s.colour, s.size, l.quantity, \
-                l.unit_price_cents, l.handed_over_qty, l.returned_qty, l.source_location_id \
+        "SELECT l.order_id, {LINE_COLUMNS} \
          FROM order_lines l JOIN skus s ON s.sku = l.sku JOIN products p ON p.id = s.product_id \
          WHERE l.order_id IN ({}) ORDER BY l.order_id, l.line_no",
         placeholders(1, order_ids.len())
     );
-    let mut query = sqlx::query_as::<_, LineRow>(sqlx::AssertSqlSafe(sql));
+    let mut query = sqlx::query_as::<_, LineOfOrder>(sqlx::AssertSqlSafe(sql));
     for id in order_ids {
         query = query.bind(*id);
     }
     let mut by_order: HashMap<i64, Vec<OrderLineView>> = HashMap::new();
-    for (
-        order_id,
-        line_no,
-        sku,
-        product_name,
-        colour,
-        size,
-        quantity,
-        price,
-        handed,
-        returned,
-        source,
-    ) in query.fetch_all(&mut *conn).await?
-    {
-        by_order.entry(order_id).or_default().push(OrderLineView {
-            line_no,
-            sku,
-            product_name,
-            colour,
-            size,
-            quantity,
-            unit_price_cents: price,
-            handed_over: handed,
-            returned,
-            source: source.map(|s| name_in(directory, &s)),
-        });
+    for row in query.fetch_all(&mut *conn).await? {
+        if let Some(line) = row.line.view(directory) {
+            by_order.entry(row.order_id).or_default().push(line);
+        }
     }
     Ok(by_order)
 }
