@@ -9,6 +9,7 @@ pub use directory::{Directory, LocationDirectory};
 pub use migrate::{build_stock_indexes, drop_stock_indexes, migrate};
 pub use search_index::index_unindexed_products;
 
+use crate::services::audit::ReadLog;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Connection, Executor};
 use std::sync::Arc;
@@ -29,7 +30,28 @@ pub struct Db {
     /// Shared by every clone of the handle, like the pool.
     locations: Arc<LocationDirectory>,
     /// SQLite's one writer at a time, queued here (see `write_turn`).
-    sqlite_writes: Arc<tokio::sync::Mutex<()>>,
+    writes: WriteTurn,
+    /// Reads of customer data, logged by one writer (see `ReadLog`).
+    read_log: ReadLog,
+}
+
+/// The process's queue of SQLite writers (see `Db::write_turn`); shared by
+/// every clone of the handle and by the read log's writer.
+#[derive(Clone, Debug)]
+pub struct WriteTurn {
+    backend: Backend,
+    lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl WriteTurn {
+    /// Waits for this process's turn to write, on SQLite; nothing on
+    /// PostgreSQL.
+    pub async fn take(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.lock.lock().await),
+            Backend::Postgres => None,
+        }
+    }
 }
 
 impl Backend {
@@ -43,6 +65,30 @@ impl Backend {
                 "DATABASE_URL must start with sqlite: or postgres:// (got '{}')",
                 url.split(':').next().unwrap_or_default()
             ))
+        }
+    }
+
+    /// A JSON array of the SQL `values` (a comma-separated list).
+    pub fn json_array(self, values: &str) -> String {
+        match self {
+            Self::Sqlite => format!("json_array({values})"),
+            Self::Postgres => format!("json_build_array({values})"),
+        }
+    }
+
+    /// A scalar subquery: the JSON text of an array holding `element` (a
+    /// JSON expression, see `json_array`) for each row of `from` (its
+    /// `FROM` and `WHERE`), in the order of `order_by`; `[]` for none.
+    /// Many rows come back as one value: one row to hand over instead of
+    /// one per row, and the rows of several parts fit in one statement.
+    pub fn json_list(self, element: &str, from: &str, order_by: &str) -> String {
+        match self {
+            Self::Sqlite => {
+                format!("(SELECT json_group_array({element} ORDER BY {order_by}) {from})")
+            }
+            Self::Postgres => format!(
+                "(SELECT COALESCE(CAST(json_agg({element} ORDER BY {order_by}) AS TEXT), '[]') {from})"
+            ),
         }
     }
 }
@@ -110,11 +156,16 @@ impl Db {
             Backend::Postgres => options,
         };
         let pool = options.connect(&url).await?;
+        let writes = WriteTurn {
+            backend,
+            lock: Arc::default(),
+        };
         Ok(Self {
+            read_log: ReadLog::start(pool.clone(), writes.clone()),
             pool,
             backend,
             locations: Arc::default(),
-            sqlite_writes: Arc::default(),
+            writes,
         })
     }
 
@@ -128,10 +179,12 @@ impl Db {
     /// around short autocommit writes, never while waiting for a
     /// connection.
     pub async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match self.backend {
-            Backend::Sqlite => Some(self.sqlite_writes.lock().await),
-            Backend::Postgres => None,
-        }
+        self.writes.take().await
+    }
+
+    /// Where reads of customer data are logged.
+    pub fn read_log(&self) -> &ReadLog {
+        &self.read_log
     }
 
     /// Every location, from memory when recently read.

@@ -3,11 +3,13 @@
 //! shop and device. Written in the request that shows or changes the data;
 //! a search, which shows only masked contacts, is not logged.
 
-use crate::db::{Db, now_ms};
+use crate::db::batch::{Batch, V};
+use crate::db::{Db, WriteTurn, now_ms};
 use crate::domain::{LocationId, Role};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::model::customer::AccessEntry;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, AnyPool};
+use tokio::sync::{mpsc, oneshot};
 
 /// A member of staff reading or changing customer data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,22 +83,163 @@ impl Staff {
     }
 }
 
-/// Logs a read (a profile, a history, an order, an export opened) on the
-/// caller's connection, outside any transaction: its own short write,
-/// made in the process's SQLite write turn (`Db::write_turn`). Never
-/// inside a transaction: one that has written holds SQLite's lock, and the
-/// write holding the turn could be waiting for it.
+/// Logs a read (a profile, a history, an order, an export opened) before
+/// the caller answers: returns once the line is committed, or with the
+/// error that kept it from the log (and then the caller shows nothing).
+/// The line goes through the process's read log (`ReadLog`), which
+/// commits the lines of every read waiting at that moment together.
 pub async fn record_read(
     db: &Db,
-    conn: &mut AnyConnection,
     reader: &Reader,
     action: AuditAction,
     customer_id: i64,
     detail: &str,
 ) -> AppResult<()> {
-    let _turn = db.write_turn().await;
-    record_as(conn, reader, action, customer_id, detail).await
+    db.read_log()
+        .record(AuditLine {
+            reader: reader.clone(),
+            action,
+            customer_id,
+            detail: detail.to_string(),
+            at_ms: now_ms(),
+        })
+        .await
 }
+
+/// A line of the log, as written.
+struct AuditLine {
+    reader: Reader,
+    action: AuditAction,
+    customer_id: i64,
+    detail: String,
+    at_ms: i64,
+}
+
+/// A read waiting for its line to be committed.
+struct PendingRead {
+    line: AuditLine,
+    logged: oneshot::Sender<AppResult<()>>,
+}
+
+/// Most lines committed in one statement.
+const READS_PER_COMMIT: usize = 256;
+
+/// Reads waiting for the writer, beyond which readers wait to queue.
+const READS_QUEUED: usize = 4096;
+
+/// The writer of the log's read lines ("group commit"): one task takes
+/// every line waiting, writes them in one statement, and tells each reader
+/// once they are committed. Each opening of a customer writes a line, and
+/// a commit per line was the price of an opening: on SQLite every commit
+/// makes every other connection drop its cache of pages and read them
+/// again, and writers take turns; on PostgreSQL each commit is a flush of
+/// its log. Lines still reach the log before their reads are answered.
+/// The task ends when the last handle of the `Db` is dropped.
+#[derive(Clone)]
+pub struct ReadLog {
+    queue: mpsc::Sender<PendingRead>,
+}
+
+impl std::fmt::Debug for ReadLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadLog")
+            .field("queued", &(READS_QUEUED - self.queue.capacity()))
+            .finish()
+    }
+}
+
+impl ReadLog {
+    /// Starts the writer on the current runtime.
+    pub(crate) fn start(pool: AnyPool, turn: WriteTurn) -> Self {
+        let (queue, waiting) = mpsc::channel(READS_QUEUED);
+        tokio::spawn(write_reads(pool, turn, waiting));
+        Self { queue }
+    }
+
+    async fn record(&self, line: AuditLine) -> AppResult<()> {
+        let (logged, committed) = oneshot::channel();
+        let gone = || {
+            tracing::error!("the audit log's writer has stopped: read refused");
+            AppError::Internal
+        };
+        self.queue
+            .send(PendingRead { line, logged })
+            .await
+            .map_err(|_| gone())?;
+        committed.await.map_err(|_| gone())?
+    }
+}
+
+/// The writer's loop: a batch of waiting reads at a time, on a connection
+/// of its own (taken out of the pool, so that readers holding the pool's
+/// connections can never keep it from writing), taken again after an error.
+async fn write_reads(pool: AnyPool, turn: WriteTurn, mut waiting: mpsc::Receiver<PendingRead>) {
+    let mut batch = Vec::with_capacity(READS_PER_COMMIT);
+    let mut own: Option<AnyConnection> = None;
+    while waiting.recv_many(&mut batch, READS_PER_COMMIT).await > 0 {
+        let written = write_batch(&pool, &turn, &mut own, &batch).await;
+        if let Err(error) = &written {
+            tracing::error!(%error, lines = batch.len(), "audit log: reads not logged");
+            own = None;
+        }
+        for pending in batch.drain(..) {
+            // A reader that has gone (its request dropped) needs no answer.
+            let _ = pending
+                .logged
+                .send(written.as_ref().map(|_| ()).map_err(|_| AppError::Internal));
+        }
+    }
+}
+
+async fn write_batch(
+    pool: &AnyPool,
+    turn: &WriteTurn,
+    own: &mut Option<AnyConnection>,
+    batch: &[PendingRead],
+) -> Result<(), sqlx::Error> {
+    let mut lines = Batch::new("audit_log", &AUDIT_COLUMNS);
+    for PendingRead { line, .. } in batch {
+        lines.push(line.values());
+    }
+    let conn = match own {
+        Some(conn) => conn,
+        // Taken before the turn: never wait for a connection holding it.
+        None => own.insert(pool.acquire().await?.detach()),
+    };
+    let _turn = turn.take().await;
+    // At most `READS_PER_COMMIT` lines: one statement, committed alone.
+    lines.flush(conn).await
+}
+
+impl AuditLine {
+    /// The line's values, in the order of `AUDIT_COLUMNS`.
+    fn values(&self) -> Vec<V> {
+        vec![
+            V::T(self.reader.username.clone()),
+            V::T(self.action.as_str().to_string()),
+            V::T(format!("customer:{}", self.customer_id)),
+            V::T(self.detail.clone()),
+            V::I(self.at_ms),
+            V::T(self.reader.role.clone()),
+            self.reader.location.clone().map_or(V::Null, V::T),
+            V::T(self.reader.device.clone()),
+            V::I(self.customer_id),
+        ]
+    }
+}
+
+/// The columns a line of the log fills.
+const AUDIT_COLUMNS: [&str; 9] = [
+    "actor",
+    "action",
+    "subject",
+    "detail",
+    "created_at",
+    "role",
+    "location_id",
+    "device",
+    "customer_id",
+];
 
 /// Writes one line of the audit log inside the caller's transaction.
 pub async fn record(
@@ -117,21 +260,18 @@ pub async fn record_as(
     customer_id: i64,
     detail: &str,
 ) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (actor, action, subject, detail, created_at, role, location_id, device, customer_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(&reader.username)
-    .bind(action.as_str())
-    .bind(format!("customer:{customer_id}"))
-    .bind(detail)
-    .bind(now_ms())
-    .bind(&reader.role)
-    .bind(reader.location.clone())
-    .bind(&reader.device)
-    .bind(customer_id)
-    .execute(&mut *conn)
-    .await?;
+    let mut line = Batch::new("audit_log", &AUDIT_COLUMNS);
+    line.push(
+        AuditLine {
+            reader: reader.clone(),
+            action,
+            customer_id,
+            detail: detail.to_string(),
+            at_ms: now_ms(),
+        }
+        .values(),
+    );
+    line.flush(conn).await?;
     Ok(())
 }
 

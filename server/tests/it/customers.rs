@@ -1118,6 +1118,13 @@ async fn openings_at_once_never_wait_for_each_other(engine: Engine) {
         let id = *id;
         tokio::spawn(async move {
             customers::profile(&db, &associate, id).await.map(|_| ())?;
+            // Committed before the profile was answered.
+            let logged = count(
+                &db,
+                &format!("SELECT COUNT(*) FROM audit_log WHERE customer_id = {id} AND action = 'customer.profile'"),
+            )
+            .await;
+            assert_eq!(logged, 1, "customer {id}");
             customers::history(&db, &associate, id, None, None)
                 .await
                 .map(|_| ())
@@ -1140,4 +1147,64 @@ async fn openings_at_once_never_wait_for_each_other(engine: Engine) {
 both_databases!(
     small_pool,
     super::openings_at_once_never_wait_for_each_other
+);
+
+/// A read the log cannot record is not shown, for any reader waiting
+/// with it; once the log takes lines again, reads work again.
+async fn no_read_is_answered_without_its_line_in_the_log(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    let associate = staff("associate", Role::Associate);
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM customers ORDER BY id LIMIT 6")
+        .fetch_all(&db.pool)
+        .await
+        .expect("customers");
+    let refuse_lines = match engine {
+        Engine::Sqlite => vec![
+            "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log \
+             BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END",
+        ],
+        Engine::Postgres => vec![
+            "CREATE FUNCTION audit_refused() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'audit log unavailable'; END $$",
+            "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log \
+             FOR EACH ROW EXECUTE FUNCTION audit_refused()",
+        ],
+    };
+    for sql in refuse_lines {
+        sqlx::query(sql).execute(&db.pool).await.expect("trigger");
+    }
+    let logged_before = count(&db, "SELECT COUNT(*) FROM audit_log").await;
+    let openings = ids
+        .iter()
+        .map(|id| customers::profile(&db, &associate, *id));
+    for opened in futures::future::join_all(openings).await {
+        assert_eq!(opened.map(|_| ()), Err(AppError::Internal));
+    }
+    let order = customers::history(&db, &associate, ids[0], None, None).await;
+    assert_eq!(order.map(|_| ()), Err(AppError::Internal));
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM audit_log").await,
+        logged_before
+    );
+
+    let accept_lines = match engine {
+        Engine::Sqlite => "DROP TRIGGER audit_refused",
+        Engine::Postgres => "DROP TRIGGER audit_refused ON audit_log",
+    };
+    sqlx::query(accept_lines)
+        .execute(&db.pool)
+        .await
+        .expect("trigger dropped");
+    customers::profile(&db, &associate, ids[0])
+        .await
+        .expect("logged again");
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM audit_log").await,
+        logged_before + 1
+    );
+}
+both_databases!(
+    unloggable,
+    super::no_read_is_answered_without_its_line_in_the_log
 );

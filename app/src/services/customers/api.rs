@@ -81,9 +81,9 @@ async fn record_of(conn: &mut AnyConnection, id: i64) -> AppResult<CustomerRecor
 pub async fn api_record(db: &Db, client: &str, id: i64) -> AppResult<CustomerRecord> {
     let mut conn = db.pool.acquire().await?;
     let record = record_of(&mut conn, id).await?;
+    drop(conn);
     audit::record_read(
         db,
-        &mut conn,
         &system_reader(client),
         AuditAction::ProfileViewed,
         id,
@@ -112,9 +112,9 @@ pub async fn api_find_by_email(
         return Ok(Vec::new());
     };
     let record = record_of(&mut conn, id).await?;
+    drop(conn);
     audit::record_read(
         db,
-        &mut conn,
         &system_reader(client),
         AuditAction::ProfileViewed,
         id,

@@ -39,17 +39,16 @@ pub async fn export(db: &Db, staff: &Staff, id: i64) -> AppResult<serde_json::Va
     .fetch_all(&mut *snapshot)
     .await?;
     snapshot.commit().await?;
+    drop(conn);
     // Logged before the access list is read: the export lists itself.
     audit::record_read(
         db,
-        &mut conn,
         &staff.reader(),
         AuditAction::Exported,
         id,
         "everything held (JSON)",
     )
     .await?;
-    drop(conn);
     let access = audit::recent_access(db, id, 1_000).await?;
     Ok(json!({
         "exported_at_ms": now_ms(),

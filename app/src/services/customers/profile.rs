@@ -1,6 +1,7 @@
 //! Reading a customer: the profile, the timeline of orders, one order.
 
 use super::*;
+use crate::db::Backend;
 use crate::domain::Role;
 use crate::domain::customer::{ConsentChannel, LoyaltyTier, format_national};
 use crate::domain::order::{Channel, Fulfilment, OrderStatus};
@@ -16,40 +17,41 @@ const RECENT_ACCESS: i64 = 10;
 /// Opens a customer: identity, contact, consents, notes, figures and the
 /// newest orders. The opening is logged before anything is returned.
 ///
-/// The parts are read in one transaction, then the opening is logged: the
-/// figures and the orders come from one state of the base, and on SQLite
-/// a read transaction that follows another connection's commit starts
-/// with an empty page cache, so one transaction reads the indexes' upper
-/// pages once instead of once per part.
+/// Every part is read by one statement (`profile_sql`), so from one state
+/// of the base without a transaction, and in one round trip: an associate
+/// opens customers all day, and each statement was a round trip to the
+/// server (PostgreSQL) or to the connection's thread (SQLite) that the
+/// opening waited for.
 pub async fn profile(db: &Db, staff: &Staff, id: i64) -> AppResult<CustomerProfile> {
-    // Before taking a connection: reading the directory may need one.
     let directory = db.locations().await?;
-    let mut conn = db.pool.acquire().await?;
-    let mut snapshot = conn.begin().await?;
     let ProfileRow {
         customer: row,
         figures,
         consents,
-    } = customer_with_figures(&mut snapshot, id).await?;
+        notes,
+        timeline,
+    } = sqlx::query_as(sqlx::AssertSqlSafe(profile_sql(db.backend)))
+        .bind(id)
+        .bind(HISTORY_PAGE + 1)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::UnknownCustomer { customer_id: id })?;
     let figures = CustomerFigures::from(figures);
     let consents = ConsentChannel::ALL
         .into_iter()
         .zip(consents.0)
         .map(|(channel, consent)| consent_of(channel, consent, &directory))
         .collect();
-    let notes = notes(&mut snapshot, id, &directory).await?;
-    let history = history_page(&mut snapshot, &directory, id, None, None).await?;
-    snapshot.commit().await?;
+    let notes = note_views(from_json(&notes)?, &directory);
+    let history = timeline.page(&directory)?;
     audit::record_read(
         db,
-        &mut conn,
         &staff.reader(),
         AuditAction::ProfileViewed,
         id,
         "identity, contact, consents, preferences, notes, figures, latest orders",
     )
     .await?;
-    drop(conn);
     let recent_access = if staff.role == Role::Manager {
         Some(audit::recent_access(db, id, RECENT_ACCESS).await?)
     } else {
@@ -168,15 +170,28 @@ pub(super) async fn notes(
     id: i64,
     directory: &Directory,
 ) -> AppResult<Vec<CustomerNote>> {
-    let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, body, author_name, location_id, created_at FROM customer_notes \
-         WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT 50",
+    let rows: Vec<NoteRow> = sqlx::query_as(sqlx::AssertSqlSafe(notes_sql()))
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(note_views(rows, directory))
+}
+
+/// A note as `NOTE_COLUMNS` reads it.
+type NoteRow = (i64, String, String, String, i64);
+
+const NOTE_COLUMNS: &str = "id, body, author_name, location_id, created_at";
+
+/// The customer `$1`'s notes shown, newest first.
+fn notes_sql() -> String {
+    format!(
+        "SELECT {NOTE_COLUMNS} FROM customer_notes \
+         WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT 50"
     )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
+}
+
+fn note_views(rows: Vec<NoteRow>, directory: &Directory) -> Vec<CustomerNote> {
+    rows.into_iter()
         .map(
             |(id, body, author_name, location, created_ms)| CustomerNote {
                 id,
@@ -186,7 +201,15 @@ pub(super) async fn notes(
                 created_ms,
             },
         )
-        .collect())
+        .collect()
+}
+
+/// Rows a statement handed over as JSON (`Backend::json_list`).
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> AppResult<T> {
+    serde_json::from_str(text).map_err(|error| {
+        tracing::error!(%error, "rows read as JSON do not decode");
+        AppError::Internal
+    })
 }
 
 /// Orders that count in the figures: not cancelled, not expired.
@@ -257,7 +280,7 @@ impl From<FigureRow> for CustomerFigures {
     }
 }
 
-/// A customer's row with their figures and consents.
+/// Everything a profile shows, as `profile_sql` reads it.
 #[derive(sqlx::FromRow)]
 struct ProfileRow {
     #[sqlx(flatten)]
@@ -266,12 +289,16 @@ struct ProfileRow {
     figures: FigureRow,
     #[sqlx(flatten)]
     consents: ConsentColumns,
+    /// `NoteRow`s, as JSON.
+    notes: String,
+    #[sqlx(flatten)]
+    timeline: TimelineColumns,
 }
 
-/// The customer `id` with their figures and consents, in one query (each
-/// round trip counts: an associate opens customers all day);
-/// `UnknownCustomer`.
-async fn customer_with_figures(conn: &mut AnyConnection, id: i64) -> AppResult<ProfileRow> {
+/// One statement reading the customer `$1` with their figures, consents
+/// (one join per channel), notes and the newest `$2` orders with their
+/// lines and returns; no row for an unknown customer.
+fn profile_sql(backend: Backend) -> String {
     let mut columns = String::new();
     let mut joins = String::new();
     for (i, channel) in ConsentChannel::ALL.into_iter().enumerate() {
@@ -285,16 +312,19 @@ async fn customer_with_figures(conn: &mut AnyConnection, id: i64) -> AppResult<P
             channel.as_str()
         ));
     }
-    let sql = format!(
-        "SELECT c.*, f.*{columns} FROM (SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1) c \
-         CROSS JOIN ({}) f{joins}",
-        figures_sql()
+    let notes = backend.json_list(
+        &backend.json_array(NOTE_COLUMNS),
+        &format!("FROM ({}) n", notes_sql()),
+        "created_at DESC, id DESC",
     );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(AppError::UnknownCustomer { customer_id: id })
+    format!(
+        "{} SELECT c.*, f.*{columns}, {notes} AS notes, {} \
+         FROM (SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = $1) c \
+         CROSS JOIN ({}) f{joins}",
+        page_table(false, false),
+        timeline_columns(backend),
+        figures_sql()
+    )
 }
 
 // --------------------------------------------------------------- history
@@ -308,27 +338,33 @@ pub async fn history(
     channel: Option<Channel>,
     before: Option<HistoryCursor>,
 ) -> AppResult<HistoryPage> {
-    // Before taking a connection: reading the directory may need one.
     let directory = db.locations().await?;
-    let mut conn = db.pool.acquire().await?;
-    // Read in one transaction, then logged (as `profile`).
-    let mut snapshot = conn.begin().await?;
-    customer_row(&mut snapshot, id).await?;
-    let page = history_page(&mut snapshot, &directory, id, channel, before).await?;
-    snapshot.commit().await?;
+    // One statement, as `profile`; no row for an unknown customer.
+    let sql = format!(
+        "{} SELECT {} FROM customers WHERE id = $1",
+        page_table(channel.is_some(), before.is_some()),
+        timeline_columns(db.backend)
+    );
+    // Built from fixed text: every value is bound below.
+    let mut query = sqlx::query_as::<_, TimelineColumns>(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(HISTORY_PAGE + 1);
+    if let Some(channel) = channel {
+        query = query.bind(channel.as_str());
+    }
+    if let Some(cursor) = before {
+        query = query.bind(cursor.created_ms).bind(cursor.id);
+    }
+    let page = query
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::UnknownCustomer { customer_id: id })?
+        .page(&directory)?;
     let detail = match channel {
         Some(channel) => format!("orders ({})", channel.as_str()),
         None => "orders".to_string(),
     };
-    audit::record_read(
-        db,
-        &mut conn,
-        &staff.reader(),
-        AuditAction::HistoryViewed,
-        id,
-        &detail,
-    )
-    .await?;
+    audit::record_read(db, &staff.reader(), AuditAction::HistoryViewed, id, &detail).await?;
     Ok(page)
 }
 
@@ -345,12 +381,14 @@ pub(super) type OrderRow = (
     Option<String>,
 );
 
-/// A line as `LINE_COLUMNS` reads it; all NULL for an order without lines
-/// (the page's orders are joined to their lines).
-#[derive(sqlx::FromRow)]
+/// A line as `LINE_COLUMNS` reads it, as columns or as a JSON array of
+/// them in that order; all NULL for an order without lines (the page's
+/// orders are joined to their lines).
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct LineColumns {
     line_no: Option<i64>,
     sku: Option<String>,
+    #[sqlx(rename = "name")]
     product_name: Option<String>,
     colour: Option<String>,
     size: Option<String>,
@@ -363,7 +401,7 @@ struct LineColumns {
 
 /// A line's columns, from `order_lines l` joined to `skus s` and
 /// `products p`.
-const LINE_COLUMNS: &str = "l.line_no, l.sku, p.name AS product_name, s.colour, s.size, l.quantity, \
+const LINE_COLUMNS: &str = "l.line_no, l.sku, p.name, s.colour, s.size, l.quantity, \
      l.unit_price_cents, l.handed_over_qty, l.returned_qty, l.source_location_id";
 
 impl LineColumns {
@@ -384,101 +422,100 @@ impl LineColumns {
     }
 }
 
-/// One order of a page with one of its lines (none for an order without
-/// lines): the page's orders and lines come in one query.
-#[derive(sqlx::FromRow)]
-struct OrderLineRow {
-    id: i64,
-    reference: String,
-    channel: String,
-    fulfilment: String,
-    status: String,
-    created_at: i64,
-    total_cents: i64,
-    selling_location_id: Option<String>,
-    pickup_location_id: Option<String>,
-    #[sqlx(flatten)]
-    line: LineColumns,
-}
+/// An order as `ORDER_COLUMNS` reads it (`OrderRow`).
+const ORDER_COLUMNS: &str = "id, reference, channel, fulfilment, status, created_at, total_cents, \
+     selling_location_id, pickup_location_id";
 
-async fn history_page(
-    conn: &mut AnyConnection,
-    directory: &Directory,
-    id: i64,
-    channel: Option<Channel>,
-    before: Option<HistoryCursor>,
-) -> AppResult<HistoryPage> {
-    let mut page = String::from(
-        "SELECT id, reference, channel, fulfilment, status, created_at, total_cents, \
-                selling_location_id, pickup_location_id \
-         FROM orders WHERE customer_id = $1",
-    );
-    // Placeholders numbered as the values are bound below.
+/// The page of the timeline as the table `page` (`WITH page AS ...`): the
+/// customer `$1`'s newest orders, at most `$2`; of the channel `$3` when
+/// `channel`; older than the cursor (the next two: time, then id) when
+/// `before`.
+fn page_table(channel: bool, before: bool) -> String {
+    let mut page =
+        format!("WITH page AS (SELECT {ORDER_COLUMNS} FROM orders WHERE customer_id = $1");
+    // Placeholders numbered as the values are bound.
     let mut next = 3;
-    if channel.is_some() {
+    if channel {
         page.push_str(&format!(" AND channel = ${next}"));
         next += 1;
     }
-    if before.is_some() {
+    if before {
         page.push_str(&format!(
             " AND (created_at < ${next} OR (created_at = ${next} AND id < ${}))",
             next + 1
         ));
     }
-    page.push_str(" ORDER BY created_at DESC, id DESC LIMIT $2");
-    // The page's orders, then each with its lines: one round trip.
-    let sql = format!(
-        "SELECT o.id, o.reference, o.channel, o.fulfilment, o.status, o.created_at, o.total_cents, \
-                o.selling_location_id, o.pickup_location_id, {LINE_COLUMNS} \
-         FROM ({page}) o \
+    page.push_str(" ORDER BY created_at DESC, id DESC LIMIT $2)");
+    page
+}
+
+/// The columns `page_orders` (each order of `page_table` with one of its
+/// lines, newest first) and `page_returns` (their returns), as JSON.
+fn timeline_columns(backend: Backend) -> String {
+    let orders = backend.json_list(
+        &backend.json_array(&format!(
+            "{}, {}",
+            backend.json_array(&qualified(ORDER_COLUMNS, "o")),
+            backend.json_array(LINE_COLUMNS)
+        )),
+        "FROM page o \
          LEFT JOIN order_lines l ON l.order_id = o.id \
          LEFT JOIN skus s ON s.sku = l.sku \
-         LEFT JOIN products p ON p.id = s.product_id \
-         ORDER BY o.created_at DESC, o.id DESC, l.line_no"
+         LEFT JOIN products p ON p.id = s.product_id",
+        "o.created_at DESC, o.id DESC, l.line_no",
     );
-    // Built from fixed text: every value is bound below.
-    let mut query = sqlx::query_as::<_, OrderLineRow>(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .bind(HISTORY_PAGE + 1);
-    if let Some(channel) = channel {
-        query = query.bind(channel.as_str());
-    }
-    if let Some(cursor) = before {
-        query = query.bind(cursor.created_ms).bind(cursor.id);
-    }
-    let mut orders: Vec<(OrderRow, Vec<OrderLineView>)> = Vec::new();
-    for row in query.fetch_all(&mut *conn).await? {
-        if orders.last().is_none_or(|(order, _)| order.0 != row.id) {
-            orders.push((
-                (
-                    row.id,
-                    row.reference,
-                    row.channel,
-                    row.fulfilment,
-                    row.status,
-                    row.created_at,
-                    row.total_cents,
-                    row.selling_location_id,
-                    row.pickup_location_id,
-                ),
-                Vec::new(),
-            ));
+    let returns = backend.json_list(
+        &backend.json_array(RETURN_COLUMNS),
+        &format!("{RETURNS_FROM} WHERE r.order_id IN (SELECT id FROM page)"),
+        RETURNS_ORDER,
+    );
+    format!("{orders} AS page_orders, {returns} AS page_returns")
+}
+
+/// `columns` (a comma-separated list) each prefixed with `table`.
+fn qualified(columns: &str, table: &str) -> String {
+    columns
+        .split(',')
+        .map(|column| format!("{table}.{}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A page of the timeline as `timeline_columns` reads it.
+#[derive(sqlx::FromRow)]
+struct TimelineColumns {
+    page_orders: String,
+    page_returns: String,
+}
+
+impl TimelineColumns {
+    /// The page, its orders completed with their lines and returns.
+    fn page(self, directory: &Directory) -> AppResult<HistoryPage> {
+        let rows: Vec<(OrderRow, LineColumns)> = from_json(&self.page_orders)?;
+        let mut orders: Vec<(OrderRow, Vec<OrderLineView>)> = Vec::new();
+        for (order, line) in rows {
+            if orders.last().is_none_or(|(last, _)| last.0 != order.0) {
+                orders.push((order, Vec::new()));
+            }
+            if let (Some(line), Some((_, lines))) = (line.view(directory), orders.last_mut()) {
+                lines.push(line);
+            }
         }
-        if let (Some(line), Some((_, lines))) = (row.line.view(directory), orders.last_mut()) {
-            lines.push(line);
-        }
-    }
-    let more = if orders.len() as i64 > HISTORY_PAGE {
-        orders.truncate(HISTORY_PAGE as usize);
-        orders.last().map(|(row, _)| HistoryCursor {
-            created_ms: row.5,
-            id: row.0,
+        let more = if orders.len() as i64 > HISTORY_PAGE {
+            orders.truncate(HISTORY_PAGE as usize);
+            orders.last().map(|(row, _)| HistoryCursor {
+                created_ms: row.5,
+                id: row.0,
+            })
+        } else {
+            None
+        };
+        let returns = returns_by_order(from_json(&self.page_returns)?, directory);
+        Ok(HistoryPage {
+            orders: with_returns(orders, returns, directory),
+            more,
         })
-    } else {
-        None
-    };
-    let orders = assemble(conn, directory, orders).await?;
-    Ok(HistoryPage { orders, more })
+    }
 }
 
 /// Orders with their lines and returns, in the order given.
@@ -515,12 +552,21 @@ async fn assemble(
         .filter(|(_, lines)| lines.iter().any(|line| line.returned > 0))
         .map(|(row, _)| row.0)
         .collect();
-    let mut returns = if returned.is_empty() {
+    let returns = if returned.is_empty() {
         HashMap::new()
     } else {
         returns_of(conn, directory, &returned).await?
     };
-    Ok(orders
+    Ok(with_returns(orders, returns, directory))
+}
+
+/// Orders with their lines, and each with its returns.
+fn with_returns(
+    orders: Vec<(OrderRow, Vec<OrderLineView>)>,
+    mut returns: HashMap<i64, Vec<ReturnView>>,
+    directory: &Directory,
+) -> Vec<OrderSummary> {
+    orders
         .into_iter()
         .map(
             |(
@@ -542,7 +588,7 @@ async fn assemble(
                 }
             },
         )
-        .collect())
+        .collect()
 }
 
 fn channel_of(code: &str) -> Channel {
@@ -594,6 +640,25 @@ async fn lines_of(
     Ok(by_order)
 }
 
+/// A return's line as `RETURN_COLUMNS` reads it: the order, the return
+/// (id, when, where, refund and how), the line's units and reason (NULL
+/// for a return without lines).
+type ReturnRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+);
+
+const RETURN_COLUMNS: &str = "r.order_id, r.id, r.created_at, r.location_id, r.refund_cents, \
+     r.refund_method, rl.quantity, rl.reason";
+const RETURNS_FROM: &str = "FROM returns r LEFT JOIN return_lines rl ON rl.return_id = r.id";
+const RETURNS_ORDER: &str = "r.order_id, r.created_at, r.id";
+
 async fn returns_of(
     conn: &mut AnyConnection,
     directory: &Directory,
@@ -601,32 +666,23 @@ async fn returns_of(
 ) -> AppResult<HashMap<i64, Vec<ReturnView>>> {
     // Built from placeholders only: every value is bound below.
     let sql = format!(
-        "SELECT r.order_id, r.id, r.created_at, r.location_id, r.refund_cents, r.refund_method, \
-                rl.quantity, rl.reason \
-         FROM returns r LEFT JOIN return_lines rl ON rl.return_id = r.id \
-         WHERE r.order_id IN ({}) ORDER BY r.order_id, r.created_at, r.id",
+        "SELECT {RETURN_COLUMNS} {RETURNS_FROM} WHERE r.order_id IN ({}) ORDER BY {RETURNS_ORDER}",
         placeholders(1, order_ids.len())
     );
-    let mut query = sqlx::query_as::<
-        _,
-        (
-            i64,
-            i64,
-            i64,
-            String,
-            i64,
-            String,
-            Option<i64>,
-            Option<String>,
-        ),
-    >(sqlx::AssertSqlSafe(sql));
+    let mut query = sqlx::query_as::<_, ReturnRow>(sqlx::AssertSqlSafe(sql));
     for id in order_ids {
         query = query.bind(*id);
     }
+    Ok(returns_by_order(
+        query.fetch_all(&mut *conn).await?,
+        directory,
+    ))
+}
+
+/// Returns' lines, in `RETURNS_ORDER`, as each order's returns.
+fn returns_by_order(rows: Vec<ReturnRow>, directory: &Directory) -> HashMap<i64, Vec<ReturnView>> {
     let mut by_order: HashMap<i64, Vec<(i64, ReturnView)>> = HashMap::new();
-    for (order_id, return_id, at, location, refund, method, units, reason) in
-        query.fetch_all(&mut *conn).await?
-    {
+    for (order_id, return_id, at, location, refund, method, units, reason) in rows {
         let list = by_order.entry(order_id).or_default();
         if list.last().is_none_or(|(id, _)| *id != return_id) {
             list.push((
@@ -650,10 +706,10 @@ async fn returns_of(
             }
         }
     }
-    Ok(by_order
+    by_order
         .into_iter()
         .map(|(order, list)| (order, list.into_iter().map(|(_, v)| v).collect()))
-        .collect())
+        .collect()
 }
 
 // ----------------------------------------------------------------- order
@@ -736,10 +792,10 @@ pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<
     }
     let here: HashMap<String, i64> = query.fetch_all(&mut *snapshot).await?.into_iter().collect();
     snapshot.commit().await?;
+    drop(conn);
     if let Some(customer) = customer_id {
         audit::record_read(
             db,
-            &mut conn,
             &staff.reader(),
             AuditAction::OrderViewed,
             customer,
