@@ -6,6 +6,8 @@ const port = Number(process.env.E2E_PORT ?? 3107);
 const baseURL = `http://127.0.0.1:${port}`;
 const server = process.env.E2E_SERVER_BIN ?? '../target/debug/server';
 const dbFile = process.env.E2E_DB ?? '../target/e2e/e2e.db';
+// Where SQLite keeps the reads of customer data, beside the base.
+const readsFile = dbFile.replace(/\.db$/, '-reads.db');
 const siteRoot = process.env.E2E_SITE_ROOT ?? '../target/site';
 
 export default defineConfig({
@@ -35,7 +37,7 @@ export default defineConfig({
   },
   webServer: {
     command:
-      `mkdir -p "$(dirname ${dbFile})" && rm -f ${dbFile} ${dbFile}-wal ${dbFile}-shm && ` +
+      `mkdir -p "$(dirname ${dbFile})" && rm -f ${dbFile} ${dbFile}-wal ${dbFile}-shm ${readsFile} ${readsFile}-wal ${readsFile}-shm && ` +
       `${server} --database-url sqlite://${dbFile} serve --addr 127.0.0.1:${port} --site-root ${siteRoot} --seed-if-empty`,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,

@@ -38,6 +38,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "customer_360",
         include_str!("../../migrations/0007_customer_360.sql"),
     ),
+    (
+        8,
+        "customer_terms_by_customer",
+        include_str!("../../migrations/0008_customer_terms_by_customer.sql"),
+    ),
+    (
+        9,
+        "customer_reads",
+        include_str!("../../migrations/0009_customer_reads.sql"),
+    ),
 ];
 
 /// Secondary indexes of `stock_levels`: a bulk load builds them once at the
@@ -76,9 +86,15 @@ fn render(sql: &str, backend: Backend) -> String {
         Backend::Sqlite => "",
         Backend::Postgres => "COLLATE \"C\"",
     };
+    // Where the reads of customer data are kept (see `JOURNAL`).
+    let journal = match backend {
+        Backend::Sqlite => format!("{}.", super::JOURNAL),
+        Backend::Postgres => String::new(),
+    };
     sql.replace("{{ID}}", id)
         .replace("{{CLUSTERED}}", clustered)
         .replace("{{BYTES}}", bytes)
+        .replace("{{JOURNAL}}", &journal)
 }
 
 fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {

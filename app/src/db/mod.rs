@@ -93,6 +93,47 @@ impl Backend {
     }
 }
 
+/// The schema of the reads of customer data on SQLite: a file beside the
+/// base, attached to every connection (migration 0009).
+pub const JOURNAL: &str = "journal";
+
+/// The file of `JOURNAL` for the SQLite base at `url`: `shop.db` keeps
+/// its reads in `shop-reads.db`; an in-memory base, in memory.
+pub fn journal_file(url: &str) -> Result<String, sqlx::Error> {
+    use std::str::FromStr;
+    let base = sqlx::sqlite::SqliteConnectOptions::from_str(url)?;
+    let base = base.get_filename().to_string_lossy();
+    if base.is_empty() || base == ":memory:" {
+        return Ok(":memory:".to_string());
+    }
+    Ok(match base.strip_suffix(".db") {
+        Some(stem) => format!("{stem}-reads.db"),
+        None => format!("{base}-reads"),
+    })
+}
+
+/// Creates the file of `JOURNAL` for the SQLite base at `url` if missing,
+/// in WAL mode, before any connection attaches it; returns its name.
+/// Switched by the first connections of a pool, each attaching it while
+/// another was opening it, the mode change waited for the busy timeout.
+async fn prepare_journal(url: &str) -> Result<String, sqlx::Error> {
+    use sqlx::ConnectOptions;
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+    let journal = journal_file(url)?;
+    if journal != ":memory:" {
+        SqliteConnectOptions::new()
+            .filename(&journal)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(15))
+            .connect()
+            .await?
+            .close()
+            .await?;
+    }
+    Ok(journal)
+}
+
 /// How long a pooled connection may sit unused before it is checked.
 const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
 
@@ -107,6 +148,10 @@ impl Db {
                 format!("{url}{sep}mode=rwc")
             }
             _ => url.to_string(),
+        };
+        let journal = match backend {
+            Backend::Sqlite => prepare_journal(&url).await?,
+            Backend::Postgres => String::new(),
         };
         let options = AnyPoolOptions::new()
             .max_connections(max_connections)
@@ -128,11 +173,21 @@ impl Db {
         let options = match backend {
             // WAL lets readers run while one writer commits; the busy timeout
             // makes concurrent writers wait their turn instead of failing.
-            Backend::Sqlite => options.after_connect(|conn, _meta| {
+            Backend::Sqlite => options.after_connect(move |conn, _meta| {
+                let journal = journal.clone();
                 Box::pin(async move {
+                    // The reads of customer data, in a file of their own
+                    // (migration 0009 says why).
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "ATTACH DATABASE $1 AS {JOURNAL}"
+                    )))
+                    .bind(journal)
+                    .execute(&mut *conn)
+                    .await?;
                     for pragma in [
                         "PRAGMA journal_mode = WAL",
                         "PRAGMA synchronous = NORMAL",
+                        "PRAGMA journal.synchronous = NORMAL",
                         "PRAGMA foreign_keys = ON",
                         "PRAGMA busy_timeout = 15000",
                         // No memory map: SQLite unmaps the whole file at the

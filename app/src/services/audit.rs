@@ -1,7 +1,9 @@
 //! The audit log of customer data (RGPD): every opening of a profile, a
 //! history or an order, every export, change and erasure, with who, role,
 //! shop and device. Written in the request that shows or changes the data;
-//! a search, which shows only masked contacts, is not logged.
+//! a search, which shows only masked contacts, is not logged. Changes are
+//! logged in `audit_log`, in the change's transaction; reads in
+//! `customer_reads` (migration 0009), through the `ReadLog`.
 
 use crate::db::batch::{Batch, V};
 use crate::db::{Db, WriteTurn, now_ms};
@@ -197,7 +199,7 @@ async fn write_batch(
     own: &mut Option<AnyConnection>,
     batch: &[PendingRead],
 ) -> Result<(), sqlx::Error> {
-    let mut lines = Batch::new("audit_log", &AUDIT_COLUMNS);
+    let mut lines = Batch::new("customer_reads", &AUDIT_COLUMNS);
     for PendingRead { line, .. } in batch {
         lines.push(line.values());
     }
@@ -300,11 +302,29 @@ type AccessRow = (
     Option<String>,
 );
 
-const ACCESS_COLUMNS: &str = "a.created_at, a.actor, s.display_name, a.role, a.location_id, a.device, \
-     a.customer_id, c.first_name, c.last_name, a.action, a.detail \
-     FROM audit_log a \
-     LEFT JOIN staff s ON s.username = a.actor \
-     LEFT JOIN customers c ON c.id = a.customer_id";
+/// The newest lines of both logs, changes (`audit_log`) and reads
+/// (`customer_reads`), that meet `filter` (SQL on a line's columns), at
+/// most `limit`, as `AccessRow`s: each log read newest first along its
+/// index, then the two merged.
+fn access_sql(filter: &str, limit: &str) -> String {
+    let newest = |table: &str| {
+        format!(
+            "SELECT * FROM (SELECT created_at, id, actor, role, location_id, device, customer_id, \
+                    action, detail FROM {table} WHERE {filter} \
+                    ORDER BY created_at DESC, id DESC LIMIT {limit}) {table}_newest"
+        )
+    };
+    format!(
+        "SELECT a.created_at, a.actor, s.display_name, a.role, a.location_id, a.device, \
+                a.customer_id, c.first_name, c.last_name, a.action, a.detail \
+         FROM ({} UNION ALL {}) a \
+         LEFT JOIN staff s ON s.username = a.actor \
+         LEFT JOIN customers c ON c.id = a.customer_id \
+         ORDER BY a.created_at DESC, a.id DESC LIMIT {limit}",
+        newest("audit_log"),
+        newest("customer_reads")
+    )
+}
 
 /// Who looked at which customer from `location`, newest first.
 pub async fn access_log(
@@ -312,20 +332,17 @@ pub async fn access_log(
     location: &LocationId,
     filter: &AccessFilter,
 ) -> AppResult<Vec<AccessEntry>> {
-    let mut sql =
-        format!("SELECT {ACCESS_COLUMNS} WHERE a.location_id = $1 AND a.customer_id IS NOT NULL");
+    let mut lines = String::from("location_id = $1 AND customer_id IS NOT NULL");
     let mut next = 2;
     if filter.staff.is_some() {
-        sql.push_str(&format!(" AND a.actor = ${next}"));
+        lines.push_str(&format!(" AND actor = ${next}"));
         next += 1;
     }
     if filter.customer_id.is_some() {
-        sql.push_str(&format!(" AND a.customer_id = ${next}"));
+        lines.push_str(&format!(" AND customer_id = ${next}"));
         next += 1;
     }
-    sql.push_str(&format!(
-        " ORDER BY a.created_at DESC, a.id DESC LIMIT ${next}"
-    ));
+    let sql = access_sql(&lines, &format!("${next}"));
     // Built from placeholders only: every value is bound below.
     let mut query =
         sqlx::query_as::<_, AccessRow>(sqlx::AssertSqlSafe(sql)).bind(location.as_str());
@@ -341,14 +358,12 @@ pub async fn access_log(
 
 /// The latest openings of one customer's data, from any shop.
 pub async fn recent_access(db: &Db, customer_id: i64, limit: i64) -> AppResult<Vec<AccessEntry>> {
-    let sql = format!(
-        "SELECT {ACCESS_COLUMNS} WHERE a.customer_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT $2"
-    );
-    let rows: Vec<AccessRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(customer_id)
-        .bind(limit)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows: Vec<AccessRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(access_sql("customer_id = $1", "$2")))
+            .bind(customer_id)
+            .bind(limit)
+            .fetch_all(&db.pool)
+            .await?;
     entries(db, rows).await
 }
 

@@ -53,8 +53,11 @@ pub struct TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(file) = &self.file {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            let reads = app::db::journal_file(&self.url).unwrap_or_default();
+            for base in [file.display().to_string(), reads] {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{base}{suffix}"));
+                }
             }
         }
     }

@@ -39,6 +39,10 @@ fn jean_eric() -> CustomerInput {
     }
 }
 
+/// Lines of both logs: changes and reads.
+const ALL_LOG_LINES: &str =
+    "SELECT (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM customer_reads)";
+
 async fn count(db: &Db, sql: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
         .fetch_one(&db.pool)
@@ -67,7 +71,7 @@ async fn every_search_form_finds_the_customer(engine: Engine) {
     )
     .await
     .expect("created");
-    let audit_before = count(&db, "SELECT COUNT(*) FROM audit_log").await;
+    let audit_before = count(&db, ALL_LOG_LINES).await;
     for query in [
         "lefevre",
         "LEFÈVRE",
@@ -138,7 +142,7 @@ async fn every_search_form_finds_the_customer(engine: Engine) {
     assert_eq!(by_order.exact_id, Some(buyer));
 
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM audit_log").await,
+        count(&db, ALL_LOG_LINES).await,
         audit_before,
         "a search is not logged: it shows nothing personal"
     );
@@ -244,8 +248,8 @@ async fn the_history_spans_channels_and_pages(engine: Engine) {
 
     // Every opening was logged: who, role, shop, device, which customer.
     let lines: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT actor, action, role, location_id, device, customer_id FROM audit_log \
-         WHERE customer_id = $1 AND action <> 'customer.created' ORDER BY id",
+        "SELECT actor, action, role, location_id, device, customer_id FROM customer_reads \
+         WHERE customer_id = $1 ORDER BY id",
     )
     .bind(id)
     .fetch_all(&db.pool)
@@ -322,7 +326,7 @@ async fn the_history_spans_channels_and_pages(engine: Engine) {
     let logged = count(
         &db,
         &format!(
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'customer.order' AND customer_id = {id}"
+            "SELECT COUNT(*) FROM customer_reads WHERE action = 'customer.order' AND customer_id = {id}"
         ),
     )
     .await;
@@ -762,7 +766,7 @@ async fn only_staff_reach_customers_and_only_managers_the_log(engine: Engine) {
             vec![("id", &id_text), ("body", "test")],
         ),
     ];
-    let audit_before = count(&app.db, "SELECT COUNT(*) FROM audit_log").await;
+    let audit_before = count(&app.db, ALL_LOG_LINES).await;
     for (function, form) in &calls {
         let (status, body) = app.call(Some(&kiosk), function, form).await;
         assert_eq!(
@@ -774,7 +778,7 @@ async fn only_staff_reach_customers_and_only_managers_the_log(engine: Engine) {
         assert_eq!(status, 401, "nobody: {function}");
     }
     assert_eq!(
-        count(&app.db, "SELECT COUNT(*) FROM audit_log").await,
+        count(&app.db, ALL_LOG_LINES).await,
         audit_before,
         "refused calls read nothing"
     );
@@ -962,7 +966,9 @@ async fn the_web_shop_reads_and_writes_customers_as_documented(engine: Engine) {
     );
     // Reads by the web shop are logged under its name.
     let logged: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE customer_id = 900001 AND role = 'api' AND actor LIKE 'api:%'",
+        "SELECT COUNT(*) FROM (SELECT customer_id, role, actor FROM audit_log \
+         UNION ALL SELECT customer_id, role, actor FROM customer_reads) a \
+         WHERE customer_id = 900001 AND role = 'api' AND actor LIKE 'api:%'",
     )
     .fetch_one(&app.db.pool)
     .await
@@ -1111,7 +1117,7 @@ async fn openings_at_once_never_wait_for_each_other(engine: Engine) {
         .fetch_all(&db.pool)
         .await
         .expect("customers");
-    let logged_before = count(&db, "SELECT COUNT(*) FROM audit_log").await;
+    let logged_before = count(&db, "SELECT COUNT(*) FROM customer_reads").await;
     let started = std::time::Instant::now();
     let openings = ids.iter().map(|id| {
         let (db, associate) = (db.clone(), associate.clone());
@@ -1121,7 +1127,7 @@ async fn openings_at_once_never_wait_for_each_other(engine: Engine) {
             // Committed before the profile was answered.
             let logged = count(
                 &db,
-                &format!("SELECT COUNT(*) FROM audit_log WHERE customer_id = {id} AND action = 'customer.profile'"),
+                &format!("SELECT COUNT(*) FROM customer_reads WHERE customer_id = {id} AND action = 'customer.profile'"),
             )
             .await;
             assert_eq!(logged, 1, "customer {id}");
@@ -1140,7 +1146,7 @@ async fn openings_at_once_never_wait_for_each_other(engine: Engine) {
     );
     // Every opening logged once, none lost to a busy base.
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM audit_log").await - logged_before,
+        count(&db, "SELECT COUNT(*) FROM customer_reads").await - logged_before,
         2 * ids.len() as i64
     );
 }
@@ -1161,20 +1167,20 @@ async fn no_read_is_answered_without_its_line_in_the_log(engine: Engine) {
         .expect("customers");
     let refuse_lines = match engine {
         Engine::Sqlite => vec![
-            "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log \
+            "CREATE TRIGGER journal.audit_refused BEFORE INSERT ON customer_reads \
              BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END",
         ],
         Engine::Postgres => vec![
             "CREATE FUNCTION audit_refused() RETURNS trigger LANGUAGE plpgsql AS \
              $$ BEGIN RAISE EXCEPTION 'audit log unavailable'; END $$",
-            "CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log \
+            "CREATE TRIGGER audit_refused BEFORE INSERT ON customer_reads \
              FOR EACH ROW EXECUTE FUNCTION audit_refused()",
         ],
     };
     for sql in refuse_lines {
         sqlx::query(sql).execute(&db.pool).await.expect("trigger");
     }
-    let logged_before = count(&db, "SELECT COUNT(*) FROM audit_log").await;
+    let logged_before = count(&db, "SELECT COUNT(*) FROM customer_reads").await;
     let openings = ids
         .iter()
         .map(|id| customers::profile(&db, &associate, *id));
@@ -1184,13 +1190,13 @@ async fn no_read_is_answered_without_its_line_in_the_log(engine: Engine) {
     let order = customers::history(&db, &associate, ids[0], None, None).await;
     assert_eq!(order.map(|_| ()), Err(AppError::Internal));
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM audit_log").await,
+        count(&db, "SELECT COUNT(*) FROM customer_reads").await,
         logged_before
     );
 
     let accept_lines = match engine {
-        Engine::Sqlite => "DROP TRIGGER audit_refused",
-        Engine::Postgres => "DROP TRIGGER audit_refused ON audit_log",
+        Engine::Sqlite => "DROP TRIGGER journal.audit_refused",
+        Engine::Postgres => "DROP TRIGGER audit_refused ON customer_reads",
     };
     sqlx::query(accept_lines)
         .execute(&db.pool)
@@ -1200,7 +1206,7 @@ async fn no_read_is_answered_without_its_line_in_the_log(engine: Engine) {
         .await
         .expect("logged again");
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM audit_log").await,
+        count(&db, "SELECT COUNT(*) FROM customer_reads").await,
         logged_before + 1
     );
 }
