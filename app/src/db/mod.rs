@@ -29,29 +29,8 @@ pub struct Db {
     pub backend: Backend,
     /// Shared by every clone of the handle, like the pool.
     locations: Arc<LocationDirectory>,
-    /// SQLite's one writer at a time, queued here (see `write_turn`).
-    writes: WriteTurn,
     /// Reads of customer data, logged by one writer (see `ReadLog`).
     read_log: ReadLog,
-}
-
-/// The process's queue of SQLite writers (see `Db::write_turn`); shared by
-/// every clone of the handle and by the read log's writer.
-#[derive(Clone, Debug)]
-pub struct WriteTurn {
-    backend: Backend,
-    lock: Arc<tokio::sync::Mutex<()>>,
-}
-
-impl WriteTurn {
-    /// Waits for this process's turn to write, on SQLite; nothing on
-    /// PostgreSQL.
-    pub async fn take(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match self.backend {
-            Backend::Sqlite => Some(self.lock.lock().await),
-            Backend::Postgres => None,
-        }
-    }
 }
 
 impl Backend {
@@ -211,30 +190,12 @@ impl Db {
             Backend::Postgres => options,
         };
         let pool = options.connect(&url).await?;
-        let writes = WriteTurn {
-            backend,
-            lock: Arc::default(),
-        };
         Ok(Self {
-            read_log: ReadLog::start(pool.clone(), writes.clone()),
+            read_log: ReadLog::start(pool.clone(), backend),
             pool,
             backend,
             locations: Arc::default(),
-            writes,
         })
-    }
-
-    /// Waits for this process's turn to write, on SQLite; nothing on
-    /// PostgreSQL (rows are locked there, not the base). SQLite lets one
-    /// connection write at a time, and a connection that finds the base
-    /// busy sleeps in its busy handler (1 ms, then 2, then 5...) however
-    /// soon the lock is freed: sixteen associates opening customers (each
-    /// opening writes its audit line) spent their time asleep. Queued here,
-    /// each write starts the moment the previous one ends. Held only
-    /// around short autocommit writes, never while waiting for a
-    /// connection.
-    pub async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        self.writes.take().await
     }
 
     /// Where reads of customer data are logged.

@@ -6,11 +6,12 @@
 //! `customer_reads` (migration 0009), through the `ReadLog`.
 
 use crate::db::batch::{Batch, V};
-use crate::db::{Db, WriteTurn, now_ms};
+use crate::db::{Backend, Db, JOURNAL, now_ms};
 use crate::domain::{LocationId, Role};
 use crate::error::{AppError, AppResult};
 use crate::model::customer::AccessEntry;
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::{AnyConnection, AnyPool, Executor};
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// A member of staff reading or changing customer data.
@@ -151,10 +152,14 @@ impl std::fmt::Debug for ReadLog {
 }
 
 impl ReadLog {
-    /// Starts the writer on the current runtime.
-    pub(crate) fn start(pool: AnyPool, turn: WriteTurn) -> Self {
+    /// Starts the writer on the current runtime (and, on SQLite, the
+    /// checkpoints of the reads file).
+    pub(crate) fn start(pool: AnyPool, backend: Backend) -> Self {
         let (queue, waiting) = mpsc::channel(READS_QUEUED);
-        tokio::spawn(write_reads(pool, turn, waiting));
+        if backend == Backend::Sqlite {
+            tokio::spawn(checkpoint_reads(pool.clone(), queue.downgrade()));
+        }
+        tokio::spawn(write_reads(pool, backend, waiting));
         Self { queue }
     }
 
@@ -175,11 +180,13 @@ impl ReadLog {
 /// The writer's loop: a batch of waiting reads at a time, on a connection
 /// of its own (taken out of the pool, so that readers holding the pool's
 /// connections can never keep it from writing), taken again after an error.
-async fn write_reads(pool: AnyPool, turn: WriteTurn, mut waiting: mpsc::Receiver<PendingRead>) {
+/// On SQLite it writes only the reads file, which nothing else writes: it
+/// needs no turn among the base's writers.
+async fn write_reads(pool: AnyPool, backend: Backend, mut waiting: mpsc::Receiver<PendingRead>) {
     let mut batch = Vec::with_capacity(READS_PER_COMMIT);
     let mut own: Option<AnyConnection> = None;
     while waiting.recv_many(&mut batch, READS_PER_COMMIT).await > 0 {
-        let written = write_batch(&pool, &turn, &mut own, &batch).await;
+        let written = write_batch(&pool, backend, &mut own, &batch).await;
         if let Err(error) = &written {
             tracing::error!(%error, lines = batch.len(), "audit log: reads not logged");
             own = None;
@@ -195,7 +202,7 @@ async fn write_reads(pool: AnyPool, turn: WriteTurn, mut waiting: mpsc::Receiver
 
 async fn write_batch(
     pool: &AnyPool,
-    turn: &WriteTurn,
+    backend: Backend,
     own: &mut Option<AnyConnection>,
     batch: &[PendingRead],
 ) -> Result<(), sqlx::Error> {
@@ -205,10 +212,15 @@ async fn write_batch(
     }
     let conn = match own {
         Some(conn) => conn,
-        // Taken before the turn: never wait for a connection holding it.
-        None => own.insert(pool.acquire().await?.detach()),
+        None => {
+            let mut conn = pool.acquire().await?.detach();
+            if backend == Backend::Sqlite {
+                // Its commits never checkpoint (`checkpoint_reads` does).
+                conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+            }
+            own.insert(conn)
+        }
     };
-    let _turn = turn.take().await;
     // At most `READS_PER_COMMIT` lines: one statement, committed alone.
     lines.flush(conn).await
 }
@@ -228,6 +240,53 @@ impl AuditLine {
             V::I(self.customer_id),
         ]
     }
+}
+
+/// How often the reads file's log is copied into the file (SQLite).
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// Checkpoints the reads file (its log copied into it, both flushed to
+/// disk) beside the writer rather than in it: the commit that crossed the
+/// log's size limit did the checkpoint, and every read waiting for the
+/// next commit waited for those flushes too. A passive checkpoint never
+/// holds the writer back, but while the writer keeps appending it never
+/// catches up, and the log only grows: past `LOG_FRAMES_AT_MOST` pages, a
+/// restarting checkpoint waits for the writer and starts the log afresh.
+/// Ends soon after the last handle of the `Db`.
+async fn checkpoint_reads(pool: AnyPool, log: mpsc::WeakSender<PendingRead>) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if log.upgrade().is_none() {
+            return;
+        }
+        if let Err(error) = checkpoint(&pool).await {
+            tracing::warn!(%error, "reads file: checkpoint failed, tried again later");
+        }
+    }
+}
+
+/// Pages the reads file's log may hold before the writer is made to wait
+/// for a checkpoint (64 MB).
+const LOG_FRAMES_AT_MOST: i64 = 16_384;
+
+async fn checkpoint(pool: &AnyPool) -> Result<(), sqlx::Error> {
+    // The schema's name is ours, not input. The answer: whether it was
+    // stopped by a lock, the log's pages, the pages copied.
+    let (_, frames, _): (i64, i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "PRAGMA {JOURNAL}.wal_checkpoint(PASSIVE)"
+    )))
+    .fetch_one(pool)
+    .await?;
+    if frames > LOG_FRAMES_AT_MOST {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA {JOURNAL}.wal_checkpoint(RESTART)"
+        )))
+        .execute(pool)
+        .await?;
+    }
+    Ok(())
 }
 
 /// The columns a line of the log fills.

@@ -1214,3 +1214,34 @@ both_databases!(
     unloggable,
     super::no_read_is_answered_without_its_line_in_the_log
 );
+
+/// On SQLite the reads file's log is copied into the file in the
+/// background: the writer's commits never checkpoint (they would make the
+/// reads waiting for them wait for the disk), yet the lines reach the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reads_reach_their_file_without_the_writer_checkpointing() {
+    let test_db = TestDb::new(Engine::Sqlite).await;
+    let db = test_db.seeded().await;
+    let reads_file = app::db::journal_file(&test_db.url).expect("reads file");
+    let size = || std::fs::metadata(&reads_file).map(|m| m.len()).unwrap_or(0);
+    // Past the seed's own checkpoints.
+    tokio::time::sleep(std::time::Duration::from_millis(1_500)).await;
+    let before = size();
+    let associate = staff("associate", Role::Associate);
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM customers ORDER BY id LIMIT 10")
+        .fetch_all(&db.pool)
+        .await
+        .expect("customers");
+    for _ in 0..30 {
+        for id in &ids {
+            customers::profile(&db, &associate, *id)
+                .await
+                .expect("opened");
+        }
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while size() <= before && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(size() > before, "{} bytes, as before", size());
+}
