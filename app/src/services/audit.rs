@@ -186,16 +186,16 @@ async fn write_reads(pool: AnyPool, backend: Backend, mut waiting: mpsc::Receive
     let mut batch = Vec::with_capacity(READS_PER_COMMIT);
     let mut own: Option<AnyConnection> = None;
     while waiting.recv_many(&mut batch, READS_PER_COMMIT).await > 0 {
-        let written = write_batch(&pool, backend, &mut own, &batch).await;
-        if let Err(error) = &written {
-            tracing::error!(%error, lines = batch.len(), "audit log: reads not logged");
-            own = None;
-        }
+        let answer = write_batch(&pool, backend, &mut own, &batch)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, lines = batch.len(), "audit log: reads not logged");
+                own = None;
+                AppError::Internal
+            });
         for pending in batch.drain(..) {
             // A reader that has gone (its request dropped) needs no answer.
-            let _ = pending
-                .logged
-                .send(written.as_ref().map(|_| ()).map_err(|_| AppError::Internal));
+            let _ = pending.logged.send(answer.clone());
         }
     }
 }

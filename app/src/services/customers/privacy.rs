@@ -1,7 +1,7 @@
 //! The right of access (everything held, as one document) and the right
 //! to erasure.
 
-use super::profile::{OrderRow, consents, figures, notes, summaries};
+use super::profile::{ORDER_COLUMNS, OrderRow, consents, figures, notes, summaries};
 use super::*;
 use sqlx::Connection;
 
@@ -18,11 +18,9 @@ pub async fn export(db: &Db, staff: &Staff, id: i64) -> AppResult<serde_json::Va
     let consents = consents(&mut snapshot, id, &directory).await?;
     let notes = notes(&mut snapshot, id, &directory).await?;
     let figures = figures(&mut snapshot, id).await?;
-    let order_rows: Vec<OrderRow> = sqlx::query_as(
-        "SELECT id, reference, channel, fulfilment, status, created_at, total_cents, \
-                selling_location_id, pickup_location_id \
-         FROM orders WHERE customer_id = $1 ORDER BY created_at DESC, id DESC",
-    )
+    let order_rows: Vec<OrderRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE customer_id = $1 ORDER BY created_at DESC, id DESC"
+    )))
     .bind(id)
     .fetch_all(&mut *snapshot)
     .await?;

@@ -8,6 +8,7 @@ use crate::domain::order::{Channel, Fulfilment, OrderStatus};
 use crate::model::customer::*;
 use sqlx::Connection;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Orders per page of the timeline.
 pub const HISTORY_PAGE: i64 = 20;
@@ -297,8 +298,19 @@ struct ProfileRow {
 
 /// One statement reading the customer `$1` with their figures, consents
 /// (one join per channel), notes and the newest `$2` orders with their
-/// lines and returns; no row for an unknown customer.
-fn profile_sql(backend: Backend) -> String {
+/// lines and returns; no row for an unknown customer. Built once per
+/// engine: every opening runs it.
+fn profile_sql(backend: Backend) -> &'static str {
+    static SQLITE: OnceLock<String> = OnceLock::new();
+    static POSTGRES: OnceLock<String> = OnceLock::new();
+    let built = match backend {
+        Backend::Sqlite => &SQLITE,
+        Backend::Postgres => &POSTGRES,
+    };
+    built.get_or_init(|| build_profile_sql(backend))
+}
+
+fn build_profile_sql(backend: Backend) -> String {
     let mut columns = String::new();
     let mut joins = String::new();
     for (i, channel) in ConsentChannel::ALL.into_iter().enumerate() {
@@ -422,8 +434,8 @@ impl LineColumns {
     }
 }
 
-/// An order as `ORDER_COLUMNS` reads it (`OrderRow`).
-const ORDER_COLUMNS: &str = "id, reference, channel, fulfilment, status, created_at, total_cents, \
+/// An order as `OrderRow` reads it.
+pub(super) const ORDER_COLUMNS: &str = "id, reference, channel, fulfilment, status, created_at, total_cents, \
      selling_location_id, pickup_location_id";
 
 /// The page of the timeline as the table `page` (`WITH page AS ...`): the
@@ -723,32 +735,31 @@ pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<
     let mut conn = db.pool.acquire().await?;
     // Read in one transaction, then logged (as `profile`).
     let mut snapshot = conn.begin().await?;
-    let found: Option<(OrderRow, Option<i64>, Option<String>)> = sqlx::query_as::<
-        _,
-        (
-            i64,
-            String,
-            String,
-            String,
-            String,
-            i64,
-            i64,
-            Option<String>,
-            Option<String>,
-            Option<i64>,
-            Option<String>,
-        ),
-    >(
-        "SELECT id, reference, channel, fulfilment, status, created_at, total_cents, \
-                selling_location_id, pickup_location_id, customer_id, ship_address \
-         FROM orders WHERE reference = $1",
-    )
-    .bind(&reference)
-    .fetch_optional(&mut *snapshot)
-    .await?
-    .map(|(a, b, c, d, e, f, g, h, i, customer, address)| {
-        ((a, b, c, d, e, f, g, h, i), customer, address)
-    });
+    let found: Option<(OrderRow, Option<i64>, Option<String>)> =
+        sqlx::query_as::<
+            _,
+            (
+                i64,
+                String,
+                String,
+                String,
+                String,
+                i64,
+                i64,
+                Option<String>,
+                Option<String>,
+                Option<i64>,
+                Option<String>,
+            ),
+        >(sqlx::AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS}, customer_id, ship_address FROM orders WHERE reference = $1"
+        )))
+        .bind(&reference)
+        .fetch_optional(&mut *snapshot)
+        .await?
+        .map(|(a, b, c, d, e, f, g, h, i, customer, address)| {
+            ((a, b, c, d, e, f, g, h, i), customer, address)
+        });
     let Some((row, customer_id, ship_address)) = found else {
         return Err(AppError::UnknownOrder { reference });
     };
