@@ -45,6 +45,14 @@ if ! command -v zopfli >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zopfli >/dev/null
 fi
 
+if ! /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+  # A local test mail server: the demo's customer e-mail goes there, and the
+  # e-mail tests deliver to it (Debian's Python, not a pyenv one).
+  step "aiosmtpd (Debian package python3-aiosmtpd)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null
+fi
+
 if $want_test; then
   if ! command -v chromium >/dev/null 2>&1; then
     step "Chromium (Debian package)"

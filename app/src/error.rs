@@ -138,6 +138,30 @@ pub enum AppError {
     ErasureNotConfirmed,
     #[error("Exporting a customer's data needs a confirmation: add confirm=yes.")]
     ExportNotConfirmed,
+    #[error("'{text}' is not a discount: a whole percentage from 0 to 100.")]
+    DiscountInvalid { text: String },
+    #[error("The basket is empty: add at least one item.")]
+    BasketEmpty,
+    #[error("Choose the shop where the customer collects.")]
+    PickupShopRequired,
+    #[error("{location} is not a shop: goods are collected in a shop.")]
+    NotAPickupShop { location: String },
+    #[error("Lines shipped home need an address: name, street, French postcode and city.")]
+    ShipAddressRequired,
+    #[error("An order needs a customer or an e-mail address for the confirmation.")]
+    ContactRequired,
+    #[error("Goods taken now are paid at the till: choose card, cash or gift card.")]
+    TakeNowNeedsTill,
+    #[error("A card or gift card payment needs the terminal's reference.")]
+    PaymentReferenceRequired,
+    #[error("'{text}' is not a way to pay (card, cash, gift_card, link).")]
+    NotAPaymentMethod { text: String },
+    #[error(
+        "The kiosk orders what is not on the shelf: take it from the shelf and pay at the till."
+    )]
+    TakeNowNotAtKiosk,
+    #[error("An approval needs a reason.")]
+    ApprovalReasonRequired,
     /// The request could not be read at all (missing field, bad JSON).
     #[error("The request was incomplete or malformed: {detail}")]
     Malformed { detail: String },
@@ -153,8 +177,20 @@ pub enum AppError {
     UnknownEndpoint,
     #[error("There is no customer {customer_id}.")]
     UnknownCustomer { customer_id: i64 },
+    #[error(
+        "This request needs an 'Idempotency-Key' header: sent again with the same key, it cannot make a second order."
+    )]
+    IdempotencyKeyRequired,
+    #[error("'{text}' is not a way to fulfil an order: use ship or collect.")]
+    NotAFulfilment { text: String },
+    #[error("The amount paid does not match the order's total of {total_cents} cents.")]
+    PaymentAmountWrong { total_cents: i64 },
     #[error("No order has the reference {reference}.")]
     UnknownOrder { reference: String },
+    #[error("This basket does not exist, or is not open on this device.")]
+    UnknownBasket,
+    #[error("No basket waits under the code {text}: check it, or it has expired.")]
+    UnknownHandoffCode { text: String },
 
     // --- the request was valid but the world disagrees (409) ---
     #[error("Only {available} available: the rest is reserved for orders or kept as safety stock.")]
@@ -180,6 +216,30 @@ pub enum AppError {
     },
     #[error("Customer {customer_id} was erased: their data can no longer change.")]
     CustomerErased { customer_id: i64 },
+    #[error("This basket was already ordered: order {reference}.")]
+    BasketOrdered { reference: String },
+    #[error("This basket was given up or handed to another device.")]
+    BasketClosed,
+    #[error("Only {available} of {sku} available at {location} now: choose another source.")]
+    LineShort {
+        sku: String,
+        location: String,
+        available: i64,
+    },
+    #[error("No location has enough of {sku} available.")]
+    NoSource { sku: String },
+    #[error(
+        "A {percent} % discount on {sku} is beyond the {limit} % an associate may give: a manager must approve it."
+    )]
+    DiscountNeedsApproval {
+        sku: String,
+        percent: i64,
+        limit: i64,
+    },
+    #[error("Order {reference} was cancelled: it can no longer be paid.")]
+    OrderCancelled { reference: String },
+    #[error("Order {reference} is already paid, with another payment reference.")]
+    OrderAlreadyPaid { reference: String },
     #[error("The database already holds data: the demo chain is seeded only into an empty one.")]
     DatabaseNotEmpty,
 
@@ -222,6 +282,9 @@ struct WireError {
     customer_id: i64,
     reference: String,
     contact: ContactField,
+    percent: i64,
+    limit: i64,
+    total_cents: i64,
 }
 
 impl From<WireError> for AppError {
@@ -248,6 +311,9 @@ impl From<WireError> for AppError {
             customer_id,
             reference,
             contact,
+            percent,
+            limit,
+            total_cents,
         } = wire;
         match reason.as_str() {
             "session_ended" => Self::SessionEnded,
@@ -283,6 +349,37 @@ impl From<WireError> for AppError {
             "erasure_not_confirmed" => Self::ErasureNotConfirmed,
             "export_not_confirmed" => Self::ExportNotConfirmed,
             "malformed" => Self::Malformed { detail },
+            "discount_invalid" => Self::DiscountInvalid { text },
+            "basket_empty" => Self::BasketEmpty,
+            "pickup_shop_required" => Self::PickupShopRequired,
+            "not_a_pickup_shop" => Self::NotAPickupShop { location },
+            "ship_address_required" => Self::ShipAddressRequired,
+            "contact_required" => Self::ContactRequired,
+            "take_now_needs_till" => Self::TakeNowNeedsTill,
+            "payment_reference_required" => Self::PaymentReferenceRequired,
+            "not_a_payment_method" => Self::NotAPaymentMethod { text },
+            "take_now_not_at_kiosk" => Self::TakeNowNotAtKiosk,
+            "approval_reason_required" => Self::ApprovalReasonRequired,
+            "unknown_basket" => Self::UnknownBasket,
+            "unknown_handoff_code" => Self::UnknownHandoffCode { text },
+            "basket_ordered" => Self::BasketOrdered { reference },
+            "basket_closed" => Self::BasketClosed,
+            "idempotency_key_required" => Self::IdempotencyKeyRequired,
+            "not_a_fulfilment" => Self::NotAFulfilment { text },
+            "payment_amount_wrong" => Self::PaymentAmountWrong { total_cents },
+            "order_cancelled" => Self::OrderCancelled { reference },
+            "order_already_paid" => Self::OrderAlreadyPaid { reference },
+            "line_short" => Self::LineShort {
+                sku,
+                location,
+                available,
+            },
+            "no_source" => Self::NoSource { sku },
+            "discount_needs_approval" => Self::DiscountNeedsApproval {
+                sku,
+                percent,
+                limit,
+            },
             "unknown_customer" => Self::UnknownCustomer { customer_id },
             "unknown_order" => Self::UnknownOrder { reference },
             "customer_exists" => Self::CustomerExists {
@@ -388,12 +485,28 @@ impl AppError {
             | Self::NoteEmpty
             | Self::ErasureNotConfirmed
             | Self::ExportNotConfirmed
+            | Self::DiscountInvalid { .. }
+            | Self::BasketEmpty
+            | Self::PickupShopRequired
+            | Self::NotAPickupShop { .. }
+            | Self::ShipAddressRequired
+            | Self::ContactRequired
+            | Self::TakeNowNeedsTill
+            | Self::PaymentReferenceRequired
+            | Self::NotAPaymentMethod { .. }
+            | Self::TakeNowNotAtKiosk
+            | Self::ApprovalReasonRequired
+            | Self::IdempotencyKeyRequired
+            | Self::NotAFulfilment { .. }
+            | Self::PaymentAmountWrong { .. }
             | Self::Malformed { .. } => C::Invalid,
             Self::UnknownSku { .. }
             | Self::UnknownLocation { .. }
             | Self::UnknownProduct { .. }
             | Self::UnknownCustomer { .. }
             | Self::UnknownOrder { .. }
+            | Self::UnknownBasket
+            | Self::UnknownHandoffCode { .. }
             | Self::UnknownEndpoint => C::NotFound,
             Self::NotEnoughStock { .. }
             | Self::NotEnoughOnHand { .. }
@@ -403,6 +516,13 @@ impl AppError {
             | Self::StockChanged
             | Self::CustomerExists { .. }
             | Self::CustomerErased { .. }
+            | Self::BasketOrdered { .. }
+            | Self::BasketClosed
+            | Self::LineShort { .. }
+            | Self::NoSource { .. }
+            | Self::DiscountNeedsApproval { .. }
+            | Self::OrderCancelled { .. }
+            | Self::OrderAlreadyPaid { .. }
             | Self::DatabaseNotEmpty => C::Conflict,
             Self::Internal => C::Internal,
             Self::Transport { .. } => C::Transport,
@@ -606,6 +726,47 @@ mod tests {
                 reserved: 8,
             },
             E::StockChanged,
+            E::DiscountInvalid { text: text() },
+            E::BasketEmpty,
+            E::PickupShopRequired,
+            E::NotAPickupShop {
+                location: "WH01".into(),
+            },
+            E::ShipAddressRequired,
+            E::ContactRequired,
+            E::TakeNowNeedsTill,
+            E::PaymentReferenceRequired,
+            E::NotAPaymentMethod { text: text() },
+            E::TakeNowNotAtKiosk,
+            E::ApprovalReasonRequired,
+            E::UnknownBasket,
+            E::UnknownHandoffCode { text: text() },
+            E::BasketOrdered {
+                reference: "STORE-0000081".into(),
+            },
+            E::BasketClosed,
+            E::LineShort {
+                sku: "ROB-0001-NOI-M".into(),
+                location: "LYO01".into(),
+                available: 1,
+            },
+            E::NoSource {
+                sku: "ROB-0001-NOI-M".into(),
+            },
+            E::DiscountNeedsApproval {
+                sku: "ROB-0001-NOI-M".into(),
+                percent: 20,
+                limit: 10,
+            },
+            E::IdempotencyKeyRequired,
+            E::NotAFulfilment { text: text() },
+            E::PaymentAmountWrong { total_cents: 4990 },
+            E::OrderCancelled {
+                reference: "WEB-0000081".into(),
+            },
+            E::OrderAlreadyPaid {
+                reference: "WEB-0000081".into(),
+            },
             E::DatabaseNotEmpty,
             E::Internal,
             E::Transport {
@@ -660,6 +821,29 @@ mod tests {
             | E::NotReserved { .. }
             | E::CountBelowReserved { .. }
             | E::StockChanged
+            | E::DiscountInvalid { .. }
+            | E::BasketEmpty
+            | E::PickupShopRequired
+            | E::NotAPickupShop { .. }
+            | E::ShipAddressRequired
+            | E::ContactRequired
+            | E::TakeNowNeedsTill
+            | E::PaymentReferenceRequired
+            | E::NotAPaymentMethod { .. }
+            | E::TakeNowNotAtKiosk
+            | E::ApprovalReasonRequired
+            | E::UnknownBasket
+            | E::UnknownHandoffCode { .. }
+            | E::BasketOrdered { .. }
+            | E::BasketClosed
+            | E::LineShort { .. }
+            | E::NoSource { .. }
+            | E::DiscountNeedsApproval { .. }
+            | E::IdempotencyKeyRequired
+            | E::NotAFulfilment { .. }
+            | E::PaymentAmountWrong { .. }
+            | E::OrderCancelled { .. }
+            | E::OrderAlreadyPaid { .. }
             | E::DatabaseNotEmpty
             | E::Internal
             | E::Transport { .. } => (),

@@ -1,6 +1,7 @@
 //! What travels between server and browser: view types built by the
 //! services and rendered by the pages. No secrets here, ever.
 
+pub mod basket;
 pub mod customer;
 
 use crate::domain::{Lang, Role};

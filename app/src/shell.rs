@@ -4,8 +4,8 @@ use crate::context::provide_user_context;
 use crate::domain::Lang;
 use crate::i18n::td_string;
 use crate::pages::{
-    customer_form, customers, kiosk, login::LoginPage, manage::ManagePage, not_found::NotFound,
-    order::OrderPage, stock,
+    basket::BasketPage, customer_form, customers, kiosk, kiosk_order, login::LoginPage,
+    manage::ManagePage, not_found::NotFound, order::OrderPage, stock,
 };
 use crate::translate::{provide_lang, use_locale};
 use leptos::prelude::*;
@@ -97,6 +97,7 @@ fn AppBody() -> impl IntoView {
                     <Route path=path!("/stock") view=stock::SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/stock/:sku") view=stock::ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("/manage/:sku") view=ManagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/basket") view=BasketPage ssr=SsrMode::Async/>
                     <Route path=path!("/customers") view=customers::CustomerSearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/customers/new") view=customer_form::NewCustomerPage ssr=SsrMode::Async/>
                     <Route path=path!("/customers/:id") view=customers::CustomerPage ssr=SsrMode::Async/>
@@ -104,6 +105,7 @@ fn AppBody() -> impl IntoView {
                     <Route path=path!("/orders/:reference") view=OrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/access-log") view=customers::AccessLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/kiosk") view=kiosk::KioskHome ssr=SsrMode::Async/>
+                    <Route path=path!("/kiosk/order") view=kiosk_order::KioskOrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/kiosk/:sku") view=kiosk::KioskProductPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

@@ -25,6 +25,12 @@ pub fn router() -> Router<AppState> {
         .route("/locations", get(locations))
         .route("/stock/{sku}", get(stock_of_sku))
         .route("/stock/movements", post(post_movement))
+        .route("/orders", post(crate::api_orders::post_order))
+        .route("/orders/{reference}", get(crate::api_orders::get_order))
+        .route(
+            "/orders/{reference}/payment",
+            post(crate::api_orders::post_payment),
+        )
         .route("/customers", get(crate::api_customers::find_customers))
         .route(
             "/customers/{id}",
@@ -59,16 +65,21 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.0.code(),
-                reason: self.0.reason(),
-                message: self.0.to_string(),
-                params: self.0.params(),
-            },
-        };
-        (status, Json(body)).into_response()
+        error_response(&self.0, status)
     }
+}
+
+/// The JSON form of `error`, with `status`.
+pub fn error_response(error: &AppError, status: StatusCode) -> Response {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: error.code(),
+            reason: error.reason(),
+            message: error.to_string(),
+            params: error.params(),
+        },
+    };
+    (status, Json(body)).into_response()
 }
 
 impl From<AppError> for ApiError {
@@ -224,19 +235,11 @@ async fn post_movement(
     let Json(body) = body.map_err(|rejection| AppError::Malformed {
         detail: rejection.body_text(),
     })?;
-    let once = match headers.get(IDEMPOTENCY_KEY) {
-        None => None,
-        Some(value) => {
-            let key = value.to_str().map_err(|_| AppError::RequestKeyInvalid {
-                max: MAX_KEY_CHARS as i64,
-            })?;
-            let what = format!(
-                "{}|{}|{}|{}|{:?}|{:?}",
-                body.sku, body.location_id, body.kind, body.quantity, body.reason, body.reference
-            );
-            Some(RequestKey::new(&format!("api:{}", client.id), key, &what)?)
-        }
-    };
+    let what = format!(
+        "{}|{}|{}|{}|{:?}|{:?}",
+        body.sku, body.location_id, body.kind, body.quantity, body.reason, body.reference
+    );
+    let once = request_key(&headers, &client, &what)?;
     let sku = Sku::parse(&body.sku)?;
     let location = LocationId::parse(&body.location_id)?;
     let kind = MovementKind::parse(&body.kind)?;
@@ -262,11 +265,35 @@ async fn post_movement(
     };
     let done =
         stock::record_movement(&state.db, &state.events, request, &actor, once.as_ref()).await?;
-    let mut response = (StatusCode::CREATED, Json(done.value)).into_response();
-    if done.replayed {
+    Ok(replay_marked(
+        (StatusCode::CREATED, Json(done.value)).into_response(),
+        done.replayed,
+    ))
+}
+
+/// The request's `Idempotency-Key`, if it has one, owned by the calling
+/// system; `what` describes the request, so that the same key sent with
+/// another request is refused.
+pub fn request_key(
+    headers: &HeaderMap,
+    client: &ApiClient,
+    what: &str,
+) -> Result<Option<RequestKey>, AppError> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    let key = value.to_str().map_err(|_| AppError::RequestKeyInvalid {
+        max: MAX_KEY_CHARS as i64,
+    })?;
+    RequestKey::new(&format!("api:{}", client.id), key, what).map(Some)
+}
+
+/// Marks an answer given again for a copy of an earlier request.
+pub fn replay_marked(mut response: Response, replayed: bool) -> Response {
+    if replayed {
         response
             .headers_mut()
             .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
-    Ok(response)
+    response
 }

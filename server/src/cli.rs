@@ -160,6 +160,12 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
     if args.seed_if_empty {
         seed_in_child_process(database_url).await?;
     }
+    let mailer = crate::mail::Mailer::from_env()?;
+    println!("{}", mailer.describe());
+    let jobs =
+        crate::jobs::Jobs::start(server.state.db.clone(), server.state.events.clone(), mailer);
     println!("Web-in-store listening on http://{}", server.local_addr());
-    server.run(shutdown_signal()).await
+    let served = server.run(shutdown_signal()).await;
+    jobs.stop().await;
+    served
 }

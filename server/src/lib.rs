@@ -2,13 +2,17 @@
 //! systems, and the command line (serve, migrate, seed, bench).
 
 pub mod api_customers;
+mod api_orders;
 pub mod api_v1;
 pub mod bench;
 pub mod cli;
 pub mod client;
 mod customer_export;
 mod events;
+mod handoff_qr;
 mod health;
+pub mod jobs;
+pub mod mail;
 mod session;
 
 use app::db::{Backend, Db, migrate};
@@ -89,6 +93,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/auth/logout", post(session::logout))
         .route("/api/events", get(events::stream))
         .route("/customers/{id}/export.json", get(customer_export::export))
+        .route("/handoff/{code}/qr.svg", get(handoff_qr::handoff_qr))
         .nest("/api/v1", api_v1::router())
         .leptos_routes_with_context(
             &state,

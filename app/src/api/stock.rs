@@ -182,3 +182,19 @@ pub async fn movement_history(sku: String) -> Result<Vec<MovementLine>, AppError
     services::catalog::movement_history(&state()?.db, &Sku::parse(&sku)?, &caller.location()?, 50)
         .await
 }
+
+/// What holds a SKU's stock at a location (orders, safety stock): why
+/// less is available than is on the shelf.
+#[server(endpoint = "stock_holds")]
+pub async fn stock_holds(
+    sku: String,
+    location: String,
+) -> Result<crate::model::basket::ReservedHere, AppError> {
+    require(Role::is_staff).await?;
+    services::orders::holds(
+        &state()?.db,
+        &Sku::parse(&sku)?,
+        &LocationId::parse(&location)?,
+    )
+    .await
+}

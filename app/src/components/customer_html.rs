@@ -9,6 +9,7 @@
 
 use crate::components::customer::LoyaltyBadge;
 use crate::counted;
+use crate::domain::basket::PaymentStatus;
 use crate::domain::order::{Channel, Fulfilment, OrderStatus};
 use crate::domain::time::format_shop_time;
 use crate::domain::{Cents, Lang};
@@ -608,11 +609,68 @@ fn OrderView(detail: OrderDetail) -> impl IntoView {
             view! { <li>{text}{e.note.clone().map(|n| view! { <span class="meta">" · " {n}</span> })}</li> }
         })
         .collect_view();
+    let payment = match detail.payment_status {
+        PaymentStatus::Paid => td_string!(locale, order.payment_paid).to_string(),
+        PaymentStatus::Awaiting => td_string!(
+            locale,
+            order.payment_awaiting,
+            until = detail
+                .pay_by
+                .map(|at| format_shop_time(at, lang))
+                .unwrap_or_default()
+        )
+        .to_string(),
+        PaymentStatus::Cancelled => td_string!(locale, order.payment_cancelled).to_string(),
+    };
+    let messages = if detail.messages.is_empty() {
+        view! { <li>{td_string!(locale, order.messages_none)}</li> }.into_any()
+    } else {
+        detail
+            .messages
+            .iter()
+            .map(|m| {
+                let what = match m.kind.as_str() {
+                    crate::model::basket::ORDER_CANCELLED_UNPAID => {
+                        td_string!(locale, order.message_cancelled)
+                    }
+                    _ => td_string!(locale, order.message_confirmation),
+                };
+                let state = match (m.status.as_str(), m.sent_at) {
+                    ("sent", Some(at)) => td_string!(
+                        locale,
+                        order.message_sent,
+                        when = format_shop_time(at, lang)
+                    )
+                    .to_string(),
+                    ("failed", _) => td_string!(
+                        locale,
+                        order.message_failed,
+                        error = m.last_error.clone().unwrap_or_default()
+                    )
+                    .to_string(),
+                    _ => {
+                        td_string!(locale, order.message_pending, attempts = m.attempts).to_string()
+                    }
+                };
+                let text = td_string!(
+                    locale,
+                    order.message,
+                    what = what,
+                    to = m.recipient_masked.clone(),
+                    state = state
+                )
+                .to_string();
+                view! { <li data-message=m.status.clone()>{text}</li> }
+            })
+            .collect_view()
+            .into_any()
+    };
     view! {
         {back}
         <section class="panel">
             <h1>{td_string!(locale, order.heading, reference = reference.clone()).to_string()}</h1>
             <OrderCard order=detail.order.clone()/>
+            <p data-payment=detail.payment_status.as_str()>{payment}</p>
             {detail.ship_address.clone().map(|address| view! {
                 <p>{td_string!(locale, order.ship_to, address = address).to_string()}</p>
             })}
@@ -633,6 +691,8 @@ fn OrderView(detail: OrderDetail) -> impl IntoView {
             </div>
             <h2>{td_string!(locale, order.events_heading)}</h2>
             <ol class="plain events">{events}</ol>
+            <h2>{td_string!(locale, order.messages_heading)}</h2>
+            <ul class="plain messages">{messages}</ul>
         </section>
     }
 }

@@ -17,6 +17,7 @@ pub enum Loads {
     Customer,
     Advice,
     Order,
+    Basket,
 }
 
 /// Shown while data is on its way: never a blank screen.
@@ -31,6 +32,7 @@ pub fn Loading(what: Loads) -> impl IntoView {
         Loads::Customer => td_string!(locale, loading.customer),
         Loads::Advice => td_string!(locale, loading.advice),
         Loads::Order => td_string!(locale, loading.order),
+        Loads::Basket => td_string!(locale, loading.basket),
     };
     view! {
         <p class="loading" role="status" aria-live="polite">
@@ -214,6 +216,53 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
             td_string!(locale, error.count_below_reserved, counted, reserved).to_string()
         }
         E::StockChanged => td_string!(locale, error.stock_changed).to_string(),
+        E::DiscountInvalid { text } => td_string!(locale, error.discount_invalid, text).to_string(),
+        E::BasketEmpty => td_string!(locale, error.basket_empty).to_string(),
+        E::PickupShopRequired => td_string!(locale, error.pickup_shop_required).to_string(),
+        E::NotAPickupShop { location } => {
+            td_string!(locale, error.not_a_pickup_shop, location).to_string()
+        }
+        E::ShipAddressRequired => td_string!(locale, error.ship_address_required).to_string(),
+        E::ContactRequired => td_string!(locale, error.contact_required).to_string(),
+        E::TakeNowNeedsTill => td_string!(locale, error.take_now_needs_till).to_string(),
+        E::PaymentReferenceRequired => {
+            td_string!(locale, error.payment_reference_required).to_string()
+        }
+        E::NotAPaymentMethod { text } => {
+            td_string!(locale, error.not_a_payment_method, text).to_string()
+        }
+        E::TakeNowNotAtKiosk => td_string!(locale, error.take_now_not_at_kiosk).to_string(),
+        E::ApprovalReasonRequired => td_string!(locale, error.approval_reason_required).to_string(),
+        E::UnknownBasket => td_string!(locale, error.unknown_basket).to_string(),
+        E::UnknownHandoffCode { text } => {
+            td_string!(locale, error.unknown_handoff_code, text).to_string()
+        }
+        E::BasketOrdered { reference } => {
+            td_string!(locale, error.basket_ordered, reference).to_string()
+        }
+        E::BasketClosed => td_string!(locale, error.basket_closed).to_string(),
+        E::LineShort {
+            sku,
+            location,
+            available,
+        } => td_string!(locale, error.line_short, sku, location, available).to_string(),
+        E::NoSource { sku } => td_string!(locale, error.no_source, sku).to_string(),
+        E::DiscountNeedsApproval {
+            sku,
+            percent,
+            limit,
+        } => td_string!(locale, error.discount_needs_approval, sku, percent, limit).to_string(),
+        E::IdempotencyKeyRequired => td_string!(locale, error.idempotency_key_required).to_string(),
+        E::NotAFulfilment { text } => td_string!(locale, error.not_a_fulfilment, text).to_string(),
+        E::PaymentAmountWrong { total_cents } => {
+            td_string!(locale, error.payment_amount_wrong, total_cents).to_string()
+        }
+        E::OrderCancelled { reference } => {
+            td_string!(locale, error.order_cancelled, reference).to_string()
+        }
+        E::OrderAlreadyPaid { reference } => {
+            td_string!(locale, error.order_already_paid, reference).to_string()
+        }
         E::DatabaseNotEmpty => td_string!(locale, error.database_not_empty).to_string(),
         E::Internal => td_string!(locale, error.internal).to_string(),
         E::Transport { .. } => td_string!(locale, error.transport).to_string(),

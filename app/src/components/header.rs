@@ -30,6 +30,7 @@ pub fn Header() -> impl IntoView {
                                 <nav aria-label=td_string!(locale, header.nav_label)>
                                     <a href="/stock">{td_string!(locale, header.nav_stock)}</a>
                                     <a href="/customers">{td_string!(locale, header.nav_customers)}</a>
+                                    <a href="/basket">{td_string!(locale, header.nav_basket)}</a>
                                     {is_manager.then(|| view! {
                                         <a href="/access-log">{td_string!(locale, header.nav_access_log)}</a>
                                     })}

@@ -5,6 +5,7 @@ pub mod customer;
 pub mod customer_html;
 pub mod feedback;
 pub mod header;
+pub mod kiosk_order_item;
 pub mod language;
 pub mod live;
 pub mod request_key;

@@ -5,7 +5,8 @@
 //! that takes text (the search box, a quantity) the field keeps what is
 //! typed, as a person would expect. Later screens (basket, pick, handover,
 //! returns) reuse this listener by giving it their own way to open a code.
-//! On staff pages, a loyalty card opens its holder's profile.
+//! On staff pages, a loyalty card opens its holder's profile, and a
+//! basket's QR code from the kiosk (`PANIER-...`) opens that basket.
 
 use leptos::prelude::*;
 
@@ -69,6 +70,19 @@ mod browser {
                 return;
             };
             let navigate = navigate.clone();
+            // A basket handed from the kiosk (its QR carries PANIER-<code>):
+            // the basket page opens it on this tablet.
+            let handed = code
+                .to_ascii_uppercase()
+                .starts_with(crate::domain::basket::HANDOFF_SCAN_PREFIX)
+                .then(|| crate::domain::basket::parse_handoff_code(&code))
+                .flatten();
+            if base != "/kiosk"
+                && let Some(handed) = handed
+            {
+                navigate(&format!("/basket?code={handed}"), Default::default());
+                return;
+            }
             let is_card = base != "/kiosk" && crate::domain::customer::parse_card(&code).is_ok();
             spawn_local(async move {
                 if is_card {

@@ -48,6 +48,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "customer_reads",
         include_str!("../../migrations/0009_customer_reads.sql"),
     ),
+    (
+        10,
+        "orders_on_behalf",
+        include_str!("../../migrations/0010_orders_on_behalf.sql"),
+    ),
+    (
+        11,
+        "outbox",
+        include_str!("../../migrations/0011_outbox.sql"),
+    ),
 ];
 
 /// Secondary indexes of `stock_levels`: a bulk load builds them once at the

@@ -27,6 +27,9 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// On SQLite, whose writer is one at a time: the turn of this
+    /// process's writers (see `begin_write`).
+    write_turn: Arc<tokio::sync::Mutex<()>>,
     /// Shared by every clone of the handle, like the pool.
     locations: Arc<LocationDirectory>,
     /// Reads of customer data, logged by one writer (see `ReadLog`).
@@ -194,8 +197,26 @@ impl Db {
             read_log: ReadLog::start(pool.clone(), backend),
             pool,
             backend,
+            write_turn: Arc::default(),
             locations: Arc::default(),
         })
+    }
+
+    /// A transaction that will write. On SQLite, writers of this process
+    /// first wait for their turn here, in arrival order, and get the lock
+    /// the moment the previous one commits; left to SQLite, a writer that
+    /// finds the lock taken sleeps and polls (1, 2, 5, 10... up to 100 ms),
+    /// which gave checkouts at 8 associates a p99 of 60 ms for a p50 of
+    /// 4 ms. The turn is taken before a connection, so that writers waiting
+    /// for it hold none. On PostgreSQL, rows are locked, not the base: no
+    /// turn.
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        let turn = match self.backend {
+            Backend::Sqlite => Some(self.write_turn.clone().lock_owned().await),
+            Backend::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx { tx, _turn: turn })
     }
 
     /// Where reads of customer data are logged.
@@ -219,6 +240,32 @@ impl Db {
             .execute(&self.pool)
             .await
             .map(|_| ())
+    }
+}
+
+/// A transaction opened by `Db::begin_write`, holding the writers' turn
+/// until it is committed or dropped (rolled back).
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
     }
 }
 

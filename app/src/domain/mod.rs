@@ -1,5 +1,6 @@
 //! Pure types and rules shared by the browser and the server. No I/O here.
 
+pub mod basket;
 pub mod codes;
 pub mod customer;
 pub mod geo;
@@ -10,6 +11,7 @@ pub mod role;
 pub mod scan;
 pub mod search;
 pub mod sign_in;
+pub mod sourcing;
 pub mod stock;
 pub mod time;
 

@@ -11,6 +11,16 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// From the code stored in `orders.channel` and `baskets.channel`; the
+    /// tables' checks allow no other (anything else reads as a shop sale).
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "web" => Self::Web,
+            "kiosk" => Self::Kiosk,
+            _ => Self::Store,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Web => "web",
@@ -137,6 +147,60 @@ impl OrderStatus {
     }
 }
 
+/// How far an open fulfilment has gone, to find the one that lags.
+fn progress(status: OrderStatus) -> u8 {
+    match status {
+        OrderStatus::Placed => 0,
+        OrderStatus::Picking => 1,
+        OrderStatus::Ready | OrderStatus::Shipped => 2,
+        OrderStatus::PartiallyCollected => 3,
+        OrderStatus::Completed | OrderStatus::Expired | OrderStatus::Cancelled => 4,
+    }
+}
+
+/// An order's status from its fulfilments': the status of the one that
+/// lags behind while any is open; once all are done, completed if any
+/// goods reached the customer, otherwise expired or cancelled.
+pub fn summary_status(fulfilments: &[OrderStatus]) -> OrderStatus {
+    use OrderStatus as S;
+    if let Some(lagging) = fulfilments
+        .iter()
+        .copied()
+        .filter(|s| s.holds_stock() || *s == S::Shipped)
+        .min_by_key(|s| progress(*s))
+    {
+        return lagging;
+    }
+    if fulfilments.contains(&S::Completed) {
+        S::Completed
+    } else if fulfilments.contains(&S::Expired) {
+        S::Expired
+    } else {
+        S::Cancelled
+    }
+}
+
+/// The fulfilment an order is known by (the timeline's filter): collect
+/// when any goods are collected, otherwise ship when any are shipped,
+/// otherwise carry.
+pub fn summary_fulfilment(kinds: &[Fulfilment]) -> Fulfilment {
+    if kinds.contains(&Fulfilment::Collect) {
+        Fulfilment::Collect
+    } else if kinds.contains(&Fulfilment::Ship) {
+        Fulfilment::Ship
+    } else {
+        Fulfilment::Carry
+    }
+}
+
+impl Fulfilment {
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Carry, Self::Ship, Self::Collect]
+            .into_iter()
+            .find(|f| f.as_str() == code)
+    }
+}
+
 /// A pickup code: six digits the customer reads out or shows as a QR code.
 pub fn is_valid_pickup_code(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
@@ -147,6 +211,24 @@ mod tests {
     use super::*;
     use OrderEvent as E;
     use OrderStatus as S;
+
+    #[test]
+    fn a_mixed_order_reads_as_its_lagging_fulfilment() {
+        assert_eq!(
+            summary_status(&[S::Completed, S::Placed, S::Picking]),
+            S::Placed
+        );
+        assert_eq!(summary_status(&[S::Completed, S::Shipped]), S::Shipped);
+        assert_eq!(summary_status(&[S::Completed, S::Cancelled]), S::Completed);
+        assert_eq!(summary_status(&[S::Cancelled, S::Expired]), S::Expired);
+        assert_eq!(summary_status(&[S::Cancelled, S::Cancelled]), S::Cancelled);
+        assert_eq!(
+            summary_fulfilment(&[Fulfilment::Carry, Fulfilment::Ship, Fulfilment::Collect]),
+            Fulfilment::Collect
+        );
+        assert_eq!(summary_fulfilment(&[Fulfilment::Carry]), Fulfilment::Carry);
+        assert_eq!(Fulfilment::from_code("ship"), Some(Fulfilment::Ship));
+    }
 
     #[test]
     fn click_and_collect_happy_path() {

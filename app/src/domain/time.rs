@@ -37,6 +37,33 @@ pub fn format_shop_date(ms: i64, lang: Lang) -> String {
     }
 }
 
+/// The day of the week in the shop's local time: 0 is Sunday, 6 Saturday.
+pub fn shop_weekday(ms: i64) -> i64 {
+    let utc_secs = ms.div_euclid(1000);
+    let offset_hours = if is_summer_time(utc_secs) { 2 } else { 1 };
+    let local_days = (utc_secs + offset_hours * 3600).div_euclid(86_400);
+    // 1970-01-01 was a Thursday (weekday 4).
+    (local_days + 4).rem_euclid(7)
+}
+
+/// `days` shop days after `ms`: Sundays, when the shops and carriers
+/// rest, are not counted (and a promise never falls on one).
+pub fn add_shop_days(ms: i64, days: i64) -> i64 {
+    const DAY_MS: i64 = 86_400_000;
+    let mut at = ms;
+    let mut left = days.max(0);
+    while left > 0 {
+        at += DAY_MS;
+        if shop_weekday(at) != 0 {
+            left -= 1;
+        }
+    }
+    while shop_weekday(at) == 0 {
+        at += DAY_MS;
+    }
+    at
+}
+
 /// EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC
 /// on the last Sunday of October.
 fn is_summer_time(utc_secs: i64) -> bool {
@@ -122,6 +149,21 @@ mod tests {
         let change = days_from_civil(2026, 3, 29) * 86_400 + 3600;
         assert!(!is_summer_time(change - 1));
         assert!(is_summer_time(change));
+    }
+
+    #[test]
+    fn shop_days_skip_sundays() {
+        // 2026-11-23 12:00 UTC was a Monday.
+        let monday = 1_795_435_200_000;
+        assert_eq!(shop_weekday(monday), 1);
+        let day = 86_400_000;
+        assert_eq!(add_shop_days(monday, 0), monday);
+        assert_eq!(add_shop_days(monday, 2), monday + 2 * day);
+        // Friday + 2 shop days: Saturday, (Sunday,) Monday.
+        let friday = monday + 4 * day;
+        assert_eq!(add_shop_days(friday, 2), friday + 3 * day);
+        // A promise made on a Sunday for today is kept on Monday.
+        assert_eq!(add_shop_days(monday - day, 0), monday);
     }
 
     #[test]

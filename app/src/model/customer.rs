@@ -200,6 +200,10 @@ pub struct OrderDetail {
     pub ship_address: Option<String>,
     pub lines: Vec<OrderLineStock>,
     pub events: Vec<OrderEventView>,
+    pub payment_status: crate::domain::basket::PaymentStatus,
+    /// Waiting for a payment by link: cancelled if unpaid by then.
+    pub pay_by: Option<i64>,
+    pub messages: Vec<crate::model::basket::MessageView>,
 }
 
 /// A "goes well with" suggestion.

@@ -189,6 +189,7 @@ fn ProfileParts(
     } = page;
     view! {
         <div inner_html=head></div>
+        {(!erased).then(|| view! { <OrderForCustomer customer=id/> })}
         {(!erased).then(|| view! {
             <section class="panel" aria-labelledby="notes-heading">
                 <h2 id="notes-heading">{td_string!(locale, customer.notes_heading)}</h2>
@@ -213,6 +214,36 @@ fn ProfileParts(
             <OrderPages customer=id channel first=orders/>
         </section>
         {access.map(|html| view! { <ManagerTools customer=id erased access=html/> })}
+    }
+}
+
+/// "Order for this customer": the associate's basket, now for them.
+#[component]
+fn OrderForCustomer(customer: i64) -> impl IntoView {
+    use crate::api::basket::BasketForCustomer;
+    use leptos::server_fn::ServerFn;
+    let locale = use_locale();
+    let start = ServerAction::<BasketForCustomer>::new();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = start.value().get() {
+            navigate("/basket", Default::default());
+        }
+    });
+    view! {
+        <form method="post" action=BasketForCustomer::url() class="order-for-customer"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                start.dispatch(BasketForCustomer { customer, lang: None });
+            }>
+            <input type="hidden" name="customer" value=customer.to_string()/>
+            <button type="submit" class="primary" disabled=move || start.pending().get()>
+                {td_string!(locale, customer.order_for)}
+            </button>
+        </form>
+        <div aria-live="polite">
+            {move || start.value().get().and_then(Result::err).map(|error| view! { <ErrorMessage error/> })}
+        </div>
     }
 }
 

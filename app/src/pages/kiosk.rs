@@ -4,6 +4,7 @@
 
 use crate::api::kiosk::{kiosk_product, kiosk_search};
 use crate::components::feedback::{ErrorMessage, Loading, Loads};
+use crate::components::kiosk_order_item::KioskOrderItem;
 use crate::components::live::use_live_stock;
 use crate::components::result_list::ResultList;
 use crate::components::search_box::{SearchAddress, SearchBox, use_search_address};
@@ -49,6 +50,7 @@ pub fn KioskHome() -> impl IntoView {
         <section class="panel kiosk">
             <h1>{td_string!(locale, kiosk.heading)}</h1>
             <p class="kiosk-lead">{td_string!(locale, kiosk.lead)}</p>
+            <p><a class="button" href="/kiosk/order">{td_string!(locale, kiosk_order.my_order)}</a></p>
             <SearchBox
                 action="/kiosk"
                 initial=q.get_untracked()
@@ -95,7 +97,10 @@ pub fn KioskProductPage() -> impl IntoView {
     view! {
         <Title text=td_string!(locale, kiosk.product_title).to_string()/>
         <IdleReset/>
-        <p class="back"><a class="button" href="/kiosk">{td_string!(locale, kiosk.new_search)}</a></p>
+        <p class="back">
+            <a class="button" href="/kiosk">{td_string!(locale, kiosk.new_search)}</a>
+            " "<a class="button" href="/kiosk/order">{td_string!(locale, kiosk_order.my_order)}</a>
+        </p>
         <Transition fallback=|| view! { <Loading what=Loads::Product/> }>
             {move || Suspend::new(async move {
                 let item = match data.await {
@@ -138,6 +143,7 @@ pub fn KioskProductPage() -> impl IntoView {
                             <li class:yes={shops > 0} data-availability="shops">{elsewhere}</li>
                             <li class:yes=at_warehouse data-availability="warehouse">{warehouse}</li>
                         </ul>
+                        <KioskOrderItem sku=item.sku.clone()/>
                         <h2>{td_string!(locale, kiosk.other_variants)}</h2>
                         <VariantGrid product selected=item.sku.clone() here=item.location_id.clone() live link_base="/kiosk/"/>
                     </section>

@@ -1,8 +1,10 @@
 //! One file per route, grouped by area.
 
+pub mod basket;
 pub mod customer_form;
 pub mod customers;
 pub mod kiosk;
+pub mod kiosk_order;
 pub mod login;
 pub mod manage;
 pub mod not_found;

@@ -131,7 +131,8 @@ pub fn ProductPage() -> impl IntoView {
                         <h2>{td_string!(locale, product.colours_and_sizes)}</h2>
                         <VariantGrid product=data.product selected=selected.sku.clone() here live link_base="/stock/"/>
                         <h2>{td_string!(locale, product.stock_by_location)}</h2>
-                        <StockTable stock=selected live/>
+                        <StockTable stock=selected.clone() live/>
+                        <AddToBasket sku=selected.sku.clone()/>
                         <Show when=is_manager>
                             <p><a class="button" href=manage_href.clone()>{td_string!(locale, product.record_movement)}</a></p>
                         </Show>
@@ -140,5 +141,49 @@ pub fn ProductPage() -> impl IntoView {
                 .into_any()
             })}
         </Transition>
+    }
+}
+
+/// Adds the SKU on screen to the associate's basket: taken now when this
+/// shop has enough, otherwise ordered to collect here (the basket lets
+/// them change how and from where).
+#[component]
+fn AddToBasket(sku: String) -> impl IntoView {
+    use crate::api::basket::BasketAdd;
+    use crate::components::submitted::Submitted;
+    use leptos::server_fn::ServerFn;
+    let locale = use_locale();
+    let add = ServerAction::<BasketAdd>::new();
+    let pending = add.pending();
+    view! {
+        <h2>{td_string!(locale, basket.add_heading)}</h2>
+        <form method="post" action=BasketAdd::url() class="form search-row add-to-basket"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                if let Some(form) = Submitted::of(&ev) {
+                    add.dispatch(BasketAdd {
+                        sku: form.text("sku").unwrap_or_default(),
+                        quantity: form.text("quantity").unwrap_or_default(),
+                        fulfilment: None,
+                        pickup: None,
+                    });
+                }
+            }>
+            <input type="hidden" name="sku" value=sku/>
+            <label for="add-quantity">{td_string!(locale, basket.add_quantity)}</label>
+            <input id="add-quantity" name="quantity" type="text" inputmode="numeric" value="1" size="3" required/>
+            <button type="submit" class="primary" disabled=move || pending.get()>{td_string!(locale, basket.add)}</button>
+        </form>
+        <div aria-live="polite">
+            {move || add.value().get().map(|result| match result {
+                Ok(_) => view! {
+                    <p class="message success" role="status">
+                        {td_string!(locale, basket.added)}" "
+                        <a href="/basket">{td_string!(locale, basket.open_basket)}</a>
+                    </p>
+                }.into_any(),
+                Err(error) => view! { <ErrorMessage error/> }.into_any(),
+            })}
+        </div>
     }
 }

@@ -44,7 +44,7 @@ pub struct Done<T> {
 
 /// With a key: the first answer to it, if it was already done (or an error
 /// if the key named another request). Inside the change's transaction.
-async fn replayed<T: serde::de::DeserializeOwned>(
+pub(crate) async fn replayed<T: serde::de::DeserializeOwned>(
     conn: &mut AnyConnection,
     once: Option<&RequestKey>,
 ) -> AppResult<Option<Done<T>>> {
@@ -75,7 +75,7 @@ pub async fn record_movement(
         return Err(AppError::ReasonRequired);
     }
     let reference = clean_note(request.reference.clone(), TextField::Reference)?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     if let Some(done) = replayed(&mut tx, once).await? {
         return Ok(done);
     }
@@ -143,7 +143,7 @@ pub async fn transfer(
         reason: Some(from.to_string()),
         reference: Some(reference),
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     if let Some(done) = replayed(&mut tx, once).await? {
         return Ok(done);
     }

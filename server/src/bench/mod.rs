@@ -4,6 +4,7 @@
 //! Each figure is the median of several runs. Databases are seeded once and
 //! kept under the work directory, since seeding chain scale takes minutes.
 
+mod checkout;
 mod customers;
 mod soak;
 
@@ -70,6 +71,8 @@ pub enum Part {
     Static,
     /// Live propagation of stock changes.
     Live,
+    /// Checkouts of baskets, and web orders of one hot SKU.
+    Orders,
 }
 
 impl BenchArgs {
@@ -241,6 +244,7 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
         stock_rows
     );
     let customer_sample = customers::sample(&db).await?;
+    let order_sample = checkout::sample(&db, 8).await?;
     drop(db);
 
     let server = Server::prepare(
@@ -346,6 +350,10 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
         );
     }
 
+    if args.measures(Part::Orders) {
+        orders_part(args, &base, url, &order_sample).await?;
+    }
+
     if let Some(mb) = resident_mb() {
         println!("resident memory after these runs (server and load generator): {mb:.0} MB");
     }
@@ -354,6 +362,59 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
     if matches!(scale, Scale::Demo) && url.starts_with("sqlite:") && args.soak_seconds > 0 {
         soak::run(url, "target/site", args.soak_seconds, &skus).await?;
     }
+    Ok(())
+}
+
+/// Basket checkouts at 8 associates, then 32 web clients buying one hot
+/// SKU, beside the disk's fsync rate.
+async fn orders_part(
+    args: &BenchArgs,
+    base: &str,
+    url: &str,
+    sample: &checkout::Sample,
+) -> Result<(), String> {
+    checkout::prepare(base, sample).await?;
+    let stamp = app::db::now_ms();
+    let duration = Duration::from_secs(args.seconds);
+    let mut baskets = Vec::new();
+    for run in 0..args.runs {
+        baskets
+            .push(checkout::basket_run(base, sample, duration, &format!("{stamp}-{run}")).await?);
+    }
+    let (rate, p50, p99) = medians(&baskets);
+    println!(
+        "checkout of a 3-line basket from 2 sources (shelf and warehouse), {} associates: {rate:.0} orders/s with the baskets built in between, checkout p50 {p50:.2} ms, p99 {p99:.2} ms (target p99 <= 30 ms; Medusa took 214 ms, Saleor 530 ms)",
+        sample.associates.len()
+    );
+    let fsync = checkout::fsync_rate(&args.work_dir);
+    let mut hot = Vec::new();
+    for run in 0..args.runs {
+        hot.push(
+            checkout::hot_sku_run(
+                base,
+                &sample.hot_sku,
+                32,
+                duration,
+                &format!("{stamp}-{run}"),
+            )
+            .await?,
+        );
+    }
+    let (rate, p50, p99) = medians(&hot);
+    let (oversold, mismatched) = checkout::oversold(url, &sample.hot_sku).await?;
+    let beside = fsync.map_or_else(
+        || "fsync rate not measured (pg_test_fsync not found)".to_string(),
+        |f| {
+            format!(
+                "disk fdatasync {f:.0}/s (pg_test_fsync), orders at {:.2} of it",
+                rate / f
+            )
+        },
+    );
+    println!(
+        "web orders of one hot SKU ({}), 32 clients: {rate:.0} orders/s, p50 {p50:.2} ms, p99 {p99:.2} ms; {beside}; oversold levels {oversold}, reserved figures not matching the reservations {mismatched}",
+        sample.hot_sku
+    );
     Ok(())
 }
 
@@ -431,6 +492,15 @@ where
             Ok::<_, String>(latencies)
         }));
     }
+    gather(tasks, duration).await
+}
+
+/// The figures of a run of `duration`: the latencies every task measured,
+/// and how many requests per second they made together.
+async fn gather(
+    tasks: Vec<tokio::task::JoinHandle<Result<Vec<f64>, String>>>,
+    duration: Duration,
+) -> Result<RunFigures, String> {
     let started = Instant::now();
     let mut all = Vec::new();
     for task in tasks {

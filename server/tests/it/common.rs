@@ -268,7 +268,7 @@ impl TestApp {
 }
 
 /// The status and the JSON body (null when there is none).
-async fn status_and_json(response: reqwest::Response) -> (u16, serde_json::Value) {
+pub async fn status_and_json(response: reqwest::Response) -> (u16, serde_json::Value) {
     let status = response.status().as_u16();
     (
         status,
@@ -357,4 +357,24 @@ pub fn assert_engine(db: &Db, engine: Engine) {
         Engine::Postgres => Backend::Postgres,
     };
     assert_eq!(db.backend, expected);
+}
+
+/// The fields of `served` are the properties of `schema` in the published
+/// OpenAPI description, no more and no fewer.
+pub fn assert_documented(spec: &serde_json::Value, schema: &str, served: &serde_json::Value) {
+    let mut documented: Vec<&str> = spec["components"]["schemas"][schema]["properties"]
+        .as_object()
+        .expect("documented")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut keys: Vec<&str> = served
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    documented.sort_unstable();
+    keys.sort_unstable();
+    assert_eq!(keys, documented, "{schema}");
 }

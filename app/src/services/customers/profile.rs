@@ -735,32 +735,43 @@ pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<
     let mut conn = db.pool.acquire().await?;
     // Read in one transaction, then logged (as `profile`).
     let mut snapshot = conn.begin().await?;
-    let found: Option<(OrderRow, Option<i64>, Option<String>)> =
-        sqlx::query_as::<
-            _,
+    type Found = (OrderRow, Option<i64>, Option<String>, String, Option<i64>);
+    let found: Option<Found> = sqlx::query_as::<
+        _,
+        (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            i64,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            String,
+            Option<i64>,
+        ),
+    >(sqlx::AssertSqlSafe(format!(
+        "SELECT {ORDER_COLUMNS}, customer_id, ship_address, payment_status, pay_by \
+         FROM orders WHERE reference = $1"
+    )))
+    .bind(&reference)
+    .fetch_optional(&mut *snapshot)
+    .await?
+    .map(
+        |(a, b, c, d, e, f, g, h, i, customer, address, payment_status, pay_by)| {
             (
-                i64,
-                String,
-                String,
-                String,
-                String,
-                i64,
-                i64,
-                Option<String>,
-                Option<String>,
-                Option<i64>,
-                Option<String>,
-            ),
-        >(sqlx::AssertSqlSafe(format!(
-            "SELECT {ORDER_COLUMNS}, customer_id, ship_address FROM orders WHERE reference = $1"
-        )))
-        .bind(&reference)
-        .fetch_optional(&mut *snapshot)
-        .await?
-        .map(|(a, b, c, d, e, f, g, h, i, customer, address)| {
-            ((a, b, c, d, e, f, g, h, i), customer, address)
-        });
-    let Some((row, customer_id, ship_address)) = found else {
+                (a, b, c, d, e, f, g, h, i),
+                customer,
+                address,
+                payment_status,
+                pay_by,
+            )
+        },
+    );
+    let Some((row, customer_id, ship_address, payment_status, pay_by)) = found else {
         return Err(AppError::UnknownOrder { reference });
     };
     let order_id = row.0;
@@ -788,6 +799,7 @@ pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<
     .bind(order_id)
     .fetch_all(&mut *snapshot)
     .await?;
+    let messages = crate::services::outbox::for_order(&mut snapshot, order_id).await?;
     // Every line's stock here, in one query.
     let skus: Vec<&str> = order.lines.iter().map(|l| l.sku.as_str()).collect();
     let sql = format!(
@@ -826,6 +838,10 @@ pub async fn order_detail(db: &Db, staff: &Staff, reference: &str) -> AppResult<
         customer_id,
         customer_name,
         ship_address,
+        payment_status: crate::domain::basket::PaymentStatus::from_code(&payment_status)
+            .unwrap_or(crate::domain::basket::PaymentStatus::Paid),
+        pay_by,
+        messages,
         lines,
         events: events
             .into_iter()

@@ -315,6 +315,7 @@ pub(super) async fn insert_locations(db: &Db, locations: &[PlannedLocation]) -> 
             "kind",
             "name",
             "city",
+            "postcode",
             "latitude",
             "longitude",
         ],
@@ -327,6 +328,7 @@ pub(super) async fn insert_locations(db: &Db, locations: &[PlannedLocation]) -> 
             V::T(l.kind.into()),
             V::T(l.name.clone()),
             V::T(l.city.into()),
+            V::T(l.postcode.into()),
             V::F(l.latitude),
             V::F(l.longitude),
         ]);

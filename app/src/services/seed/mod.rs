@@ -204,6 +204,7 @@ async fn reset_identity_sequences(db: &Db) -> AppResult<()> {
     for (table, column) in [
         ("customers", "id"),
         ("orders", "id"),
+        ("order_fulfilments", "id"),
         ("order_lines", "id"),
         ("reservations", "id"),
         ("returns", "id"),

@@ -116,6 +116,26 @@ pub(super) async fn insert_orders(
             "pickup_expires_at",
         ],
     );
+    // Each demo order reaches its customer one way: one fulfilment, with
+    // the order's id.
+    let mut fulfilments = Batch::new(
+        "order_fulfilments",
+        &[
+            "id",
+            "order_id",
+            "group_no",
+            "kind",
+            "status",
+            "source_location_id",
+            "pickup_location_id",
+            "ship_address",
+            "promised_at",
+            "pickup_code",
+            "ready_at",
+            "pickup_expires_at",
+            "updated_at",
+        ],
+    );
     let mut lines = Batch::new(
         "order_lines",
         &[
@@ -128,6 +148,7 @@ pub(super) async fn insert_orders(
             "source_location_id",
             "handed_over_qty",
             "returned_qty",
+            "fulfilment_id",
         ],
     );
     let mut events = Batch::new(
@@ -265,6 +286,7 @@ pub(super) async fn insert_orders(
         }
         let is_collect = fulfilment == Fulfilment::Collect;
         let code = is_collect.then(|| format!("{:06}", rng.random_range(0..1_000_000)));
+        let code_copy = code.clone();
         let ready_at = matches!(
             status,
             OrderStatus::Ready
@@ -306,6 +328,29 @@ pub(super) async fn insert_orders(
             ready_at.map(V::I).unwrap_or(V::NullInt),
             ready_at.map(|r| V::I(r + 7 * DAY_MS)).unwrap_or(V::NullInt),
         ]);
+        fulfilments.push(vec![
+            V::I(order_id),
+            V::I(order_id),
+            V::I(1),
+            V::T(fulfilment.as_str().into()),
+            V::T(status.as_str().into()),
+            V::T(source.clone()),
+            if is_collect {
+                V::T(shop.clone())
+            } else {
+                V::Null
+            },
+            if fulfilment == Fulfilment::Ship {
+                V::T(format!("{} (adresse du client)", shop))
+            } else {
+                V::Null
+            },
+            V::I(created_at + 2 * DAY_MS),
+            code_copy.map(V::T).unwrap_or(V::Null),
+            ready_at.map(V::I).unwrap_or(V::NullInt),
+            ready_at.map(|r| V::I(r + 7 * DAY_MS)).unwrap_or(V::NullInt),
+            V::I(created_at + DAY_MS),
+        ]);
         let handed = |i: usize| handed_over(status, fulfilment, i);
         let may_return = status == OrderStatus::Completed
             && channel == "web"
@@ -323,6 +368,7 @@ pub(super) async fn insert_orders(
                 V::T(source.clone()),
                 V::I(if handed(i) { *qty } else { 0 }),
                 V::I(returned),
+                V::I(order_id),
             ]);
         }
         // The order's history, walked through the state machine.
@@ -388,6 +434,7 @@ pub(super) async fn insert_orders(
         if order_id % 200 == 0 {
             for batch in [
                 &mut orders,
+                &mut fulfilments,
                 &mut lines,
                 &mut events,
                 &mut reservations,
@@ -403,6 +450,7 @@ pub(super) async fn insert_orders(
     }
     for batch in [
         &mut orders,
+        &mut fulfilments,
         &mut lines,
         &mut events,
         &mut reservations,

@@ -1,0 +1,322 @@
+//! `/api/v1/orders`: the web shop places orders (stock reserved the same
+//! way as for an order taken in a shop), reads them back, and confirms
+//! their payment by link.
+
+use crate::api_v1::{ApiCaller, ApiError, error_response, replay_marked, request_key};
+use app::domain::basket::{DiscountPercent, PaymentMethod, PaymentStatus};
+use app::domain::order::{Channel, Fulfilment, OrderStatus};
+use app::domain::{Lang, LocationId, Quantity, Sku};
+use app::error::{AppError, ErrorClass};
+use app::model::basket::{OrderReceipt, ShipAddress};
+use app::services::Actor;
+use app::services::orders::payment::{self, PaymentConfirmation};
+use app::services::orders::{LineRequest, OrderRequest, PaymentRequest};
+use app::state::AppState;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+/// What the web shop sends to place an order.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderBody {
+    pub lines: Vec<LineBody>,
+    pub fulfilment: FulfilmentBody,
+    /// A customer known to the chain (`/customers`), or none (a guest).
+    #[serde(default)]
+    pub customer_id: Option<i64>,
+    /// Where the confirmation goes; the customer's own by default.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// `fr` (default) or `en`: the language of what the customer receives.
+    #[serde(default)]
+    pub lang: Option<String>,
+    pub payment: PaymentBody,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineBody {
+    pub sku: String,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FulfilmentBody {
+    /// `ship` or `collect`.
+    pub kind: String,
+    /// Collect: the shop's location id.
+    #[serde(default)]
+    pub shop: Option<String>,
+    /// Ship: where to.
+    #[serde(default)]
+    pub address: Option<AddressBody>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddressBody {
+    pub name: String,
+    pub street: String,
+    pub postcode: String,
+    pub city: String,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentBody {
+    /// `paid` (on the web shop, with its reference) or `awaiting` (a
+    /// payment link: unpaid by the deadline, the order is cancelled).
+    pub status: String,
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+/// What the web shop sends to confirm a payment by link.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentConfirmationBody {
+    pub reference: String,
+    pub amount_cents: i64,
+}
+
+/// An order as the API shows it.
+#[derive(Debug, Serialize)]
+pub struct OrderAnswer {
+    reference: String,
+    channel: Channel,
+    status: OrderStatus,
+    payment_status: PaymentStatus,
+    /// Unpaid by this moment (ms since the epoch), the order is cancelled.
+    pay_by: Option<i64>,
+    customer_id: Option<i64>,
+    email: Option<String>,
+    lang: Lang,
+    total_cents: i64,
+    discount_cents: i64,
+    created_at: i64,
+    fulfilments: Vec<FulfilmentAnswer>,
+}
+
+#[derive(Debug, Serialize)]
+struct FulfilmentAnswer {
+    kind: Fulfilment,
+    status: OrderStatus,
+    source_location_id: Option<String>,
+    pickup_location_id: Option<String>,
+    ship_address: Option<String>,
+    promised_at: Option<i64>,
+    lines: Vec<LineAnswer>,
+}
+
+#[derive(Debug, Serialize)]
+struct LineAnswer {
+    sku: String,
+    quantity: i64,
+    unit_price_cents: i64,
+    discount_cents: i64,
+    total_cents: i64,
+}
+
+impl From<OrderReceipt> for OrderAnswer {
+    fn from(order: OrderReceipt) -> Self {
+        Self {
+            reference: order.reference,
+            channel: order.channel,
+            status: order.status,
+            payment_status: order.payment_status,
+            pay_by: order.pay_by,
+            customer_id: order.customer_id,
+            email: order.contact_email,
+            lang: order.lang,
+            total_cents: order.totals.net.0,
+            discount_cents: order.totals.discount.0,
+            created_at: order.created_at,
+            fulfilments: order
+                .fulfilments
+                .into_iter()
+                .map(|f| FulfilmentAnswer {
+                    kind: f.kind,
+                    status: f.status,
+                    source_location_id: f.source_location_id,
+                    pickup_location_id: f.pickup_location_id,
+                    ship_address: f.ship_address,
+                    promised_at: f.promised_at,
+                    lines: f
+                        .lines
+                        .into_iter()
+                        .map(|l| LineAnswer {
+                            sku: l.sku,
+                            quantity: l.quantity,
+                            unit_price_cents: l.unit_price.0,
+                            discount_cents: l.discount.0,
+                            total_cents: l.net.0,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A refusal of what the body says: a SKU, shop or customer it names that
+/// does not exist is bad input (422), not a missing resource (404).
+pub struct BodyError(AppError);
+
+impl From<AppError> for BodyError {
+    fn from(error: AppError) -> Self {
+        Self(error)
+    }
+}
+
+impl IntoResponse for BodyError {
+    fn into_response(self) -> Response {
+        let status = if self.0.class() == ErrorClass::NotFound {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        };
+        error_response(&self.0, status)
+    }
+}
+
+fn order_request(body: &OrderBody) -> Result<OrderRequest, AppError> {
+    let fulfilment = match body.fulfilment.kind.trim() {
+        "ship" => Fulfilment::Ship,
+        "collect" => Fulfilment::Collect,
+        other => {
+            return Err(AppError::NotAFulfilment {
+                text: other.to_string(),
+            });
+        }
+    };
+    let pickup = match fulfilment {
+        Fulfilment::Collect => Some(LocationId::parse(
+            body.fulfilment
+                .shop
+                .as_deref()
+                .ok_or(AppError::PickupShopRequired)?,
+        )?),
+        _ => None,
+    };
+    let ship = match fulfilment {
+        Fulfilment::Ship => body.fulfilment.address.as_ref().map(|a| ShipAddress {
+            name: a.name.clone(),
+            street: a.street.clone(),
+            postcode: a.postcode.clone(),
+            city: a.city.clone(),
+        }),
+        _ => None,
+    };
+    let mut lines = Vec::with_capacity(body.lines.len());
+    for line in &body.lines {
+        lines.push(LineRequest {
+            sku: Sku::parse(&line.sku)?,
+            quantity: Quantity::new(line.quantity)?,
+            fulfilment,
+            pickup: pickup.clone(),
+            source: None,
+            discount: DiscountPercent::default(),
+            approval_id: None,
+        });
+    }
+    let lang = match body.lang.as_deref() {
+        None => Lang::Fr,
+        Some(code) => Lang::parse(code).ok_or_else(|| AppError::UnknownLanguage {
+            text: code.to_string(),
+        })?,
+    };
+    let payment = match body.payment.status.trim() {
+        "paid" => PaymentRequest {
+            method: PaymentMethod::Web,
+            reference: body.payment.reference.clone(),
+            paid: true,
+        },
+        "awaiting" => PaymentRequest {
+            method: PaymentMethod::Link,
+            reference: body.payment.reference.clone(),
+            paid: false,
+        },
+        other => {
+            return Err(AppError::NotAPaymentMethod {
+                text: other.to_string(),
+            });
+        }
+    };
+    if payment.paid
+        && payment
+            .reference
+            .as_deref()
+            .is_none_or(|r| r.trim().is_empty())
+    {
+        return Err(AppError::PaymentReferenceRequired);
+    }
+    Ok(OrderRequest {
+        channel: Channel::Web,
+        selling: None,
+        customer_id: body.customer_id,
+        contact_email: body.email.clone(),
+        lang,
+        ship,
+        lines,
+        payment,
+        basket_id: None,
+    })
+}
+
+/// `POST /orders`
+pub async fn post_order(
+    ApiCaller(client): ApiCaller,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<OrderBody>, JsonRejection>,
+) -> Result<Response, BodyError> {
+    let Json(body) = body.map_err(|rejection| AppError::Malformed {
+        detail: rejection.body_text(),
+    })?;
+    let what = serde_json::to_string(&body).unwrap_or_default();
+    let once = request_key(&headers, &client, &what)?.ok_or(AppError::IdempotencyKeyRequired)?;
+    let request = order_request(&body)?;
+    let actor = Actor::new(format!("api:{}", client.name), "api");
+    let done = payment::place_once(&state.db, &state.events, &request, &actor, &once).await?;
+    Ok(replay_marked(
+        (StatusCode::CREATED, Json(OrderAnswer::from(done.value))).into_response(),
+        done.replayed,
+    ))
+}
+
+/// `GET /orders/{reference}`
+pub async fn get_order(
+    _caller: ApiCaller,
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+) -> Result<Response, ApiError> {
+    let order = payment::by_reference(&state.db, &reference).await?;
+    Ok(Json(OrderAnswer::from(order)).into_response())
+}
+
+/// `POST /orders/{reference}/payment`
+pub async fn post_payment(
+    ApiCaller(client): ApiCaller,
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    body: Result<Json<PaymentConfirmationBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(body) = body.map_err(|rejection| AppError::Malformed {
+        detail: rejection.body_text(),
+    })?;
+    let actor = Actor::new(format!("api:{}", client.name), "api");
+    let confirmation = PaymentConfirmation {
+        reference: body.reference,
+        amount_cents: body.amount_cents,
+    };
+    let done = payment::confirm_payment(&state.db, &reference, &confirmation, &actor).await?;
+    Ok(replay_marked(
+        Json(OrderAnswer::from(done.value)).into_response(),
+        done.replayed,
+    ))
+}

@@ -1,0 +1,86 @@
+//! The server's background jobs: outbox delivery and the cancelling of
+//! orders whose payment by link did not come. Each step is a conditional
+//! statement, so several servers sharing one database run them safely.
+
+use crate::mail::Mailer;
+use app::db::Db;
+use app::services::events::EventBus;
+use app::services::orders::payment::cancel_unpaid;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// How often the outbox is looked at: a confirmation leaves within about
+/// a second of its order.
+const OUTBOX_EVERY: Duration = Duration::from_secs(1);
+/// How often unpaid orders are looked for: deadlines are in hours.
+const UNPAID_EVERY: Duration = Duration::from_secs(30);
+/// Orders cancelled per round at most.
+const UNPAID_BATCH: i64 = 100;
+
+/// The running jobs, stopped together.
+pub struct Jobs {
+    stop: watch::Sender<bool>,
+    handles: Vec<JoinHandle<()>>,
+}
+
+impl Jobs {
+    pub fn start(db: Db, events: EventBus, mailer: Mailer) -> Self {
+        let (stop, stopped) = watch::channel(false);
+        let outbox = {
+            let db = db.clone();
+            tokio::spawn(every(OUTBOX_EVERY, stopped.clone(), move || {
+                let (db, mailer) = (db.clone(), mailer.clone());
+                async move {
+                    if let Err(error) = mailer.deliver_due(&db).await {
+                        tracing::warn!(%error, "outbox round failed");
+                    }
+                }
+            }))
+        };
+        let unpaid = tokio::spawn(every(UNPAID_EVERY, stopped, move || {
+            let (db, events) = (db.clone(), events.clone());
+            async move {
+                match cancel_unpaid(&db, &events, UNPAID_BATCH).await {
+                    Ok(cancelled) if !cancelled.is_empty() => {
+                        tracing::info!(?cancelled, "unpaid orders cancelled, their stock released");
+                    }
+                    Ok(_) => {}
+                    Err(error) => tracing::warn!(%error, "unpaid orders not looked at"),
+                }
+            }
+        }));
+        Self {
+            stop,
+            handles: vec![outbox, unpaid],
+        }
+    }
+
+    /// Asks every job to stop and waits for the round in progress.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for handle in self.handles {
+            let _ = handle.await;
+        }
+    }
+}
+
+/// Runs `round` now and then every `period` until `stop` turns true. A
+/// round in progress finishes first: a stopping outbox worker never leaves
+/// a message sent but unmarked.
+async fn every<F, R>(period: Duration, mut stop: watch::Receiver<bool>, round: F)
+where
+    F: Fn() -> R,
+    R: std::future::Future<Output = ()>,
+{
+    loop {
+        round().await;
+        tokio::select! {
+            _ = tokio::time::sleep(period) => {}
+            _ = stop.changed() => {}
+        }
+        if *stop.borrow() {
+            return;
+        }
+    }
+}
