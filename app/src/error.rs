@@ -240,6 +240,65 @@ pub enum AppError {
     OrderCancelled { reference: String },
     #[error("Order {reference} is already paid, with another payment reference.")]
     OrderAlreadyPaid { reference: String },
+    #[error("'{text}' is not a pickup code: a pickup code has 8 digits.")]
+    NotAPickupCode { text: String },
+    #[error("'{text}' is not a shelf slot: a row letter and a number, for example B12.")]
+    NotAShelfSlot { text: String },
+    #[error("'{text}' is not a date: use the form YYYY-MM-DD.")]
+    NotADate { text: String },
+    #[error("'{text}' is not an item of this order. Expected: {expected}.")]
+    WrongItem { text: String, expected: String },
+    #[error("Every {sku} of this order is already in the bag.")]
+    ItemAlreadyPicked { sku: String },
+    #[error("{missing} item(s) of order {reference} are still to pick or to mark missing.")]
+    PickIncomplete { reference: String, missing: i64 },
+    #[error("The goods of order {reference} are not here yet: they come from {location}.")]
+    GoodsNotHere { reference: String, location: String },
+    #[error("This code is not the pickup code of order {reference}.")]
+    WrongPickupCode { reference: String },
+    #[error("No order ready for collection here has the code {text}.")]
+    UnknownPickupCode { text: String },
+    #[error(
+        "Too many wrong pickup codes. Try again in {}.",
+        sign_in::wait_text(*.retry_after_secs)
+    )]
+    TooManyCodeTries { retry_after_secs: u64 },
+    #[error("Order {reference} is to collect at {location}, not in this shop.")]
+    PickupAtOtherShop { reference: String, location: String },
+    #[error(
+        "Order {reference} was not collected in time: it expired and its items went back on sale."
+    )]
+    PickupExpired { reference: String },
+    #[error("Order {reference} was cancelled: there is nothing to hand over.")]
+    PickupCancelled { reference: String },
+    #[error("Order {reference} was already handed over to the customer.")]
+    PickupCollected { reference: String },
+    #[error("Order {reference} is not ready for collection yet.")]
+    PickupNotReady { reference: String },
+    #[error("Choose at least one item to hand over.")]
+    NothingToHandOver,
+    #[error("Only {left} of {sku} are left to hand over.")]
+    HandOverTooMany { sku: String, left: i64 },
+    #[error("This shop hands orders over only with their pickup code.")]
+    IdCheckNotAllowed,
+    #[error("Say which identity document was checked (its number is not recorded).")]
+    IdDocumentRequired,
+    #[error("No parcel on its way has the code {text}.")]
+    UnknownParcel { text: String },
+    #[error("This parcel of order {reference} goes to {location}, not to this shop.")]
+    ParcelNotForHere { reference: String, location: String },
+    #[error("The goods of order {reference} were already sent.")]
+    ParcelAlreadySent { reference: String },
+    #[error("The parcel of order {reference} was already received.")]
+    ParcelAlreadyReceived { reference: String },
+    #[error("Order {reference} has nothing to collect in a shop.")]
+    NotAPickup { reference: String },
+    #[error("The new collect-by date must be later than the current one and than today.")]
+    CollectByNotLater,
+    #[error(
+        "Order {reference} changed meanwhile on another device: the screen now shows it as it is."
+    )]
+    PickupChanged { reference: String },
     #[error("The database already holds data: the demo chain is seeded only into an empty one.")]
     DatabaseNotEmpty,
 
@@ -285,6 +344,9 @@ struct WireError {
     percent: i64,
     limit: i64,
     total_cents: i64,
+    expected: String,
+    missing: i64,
+    left: i64,
 }
 
 impl From<WireError> for AppError {
@@ -314,6 +376,9 @@ impl From<WireError> for AppError {
             percent,
             limit,
             total_cents,
+            expected,
+            missing,
+            left,
         } = wire;
         match reason.as_str() {
             "session_ended" => Self::SessionEnded,
@@ -397,6 +462,41 @@ impl From<WireError> for AppError {
             "not_reserved" => Self::NotReserved { reserved },
             "count_below_reserved" => Self::CountBelowReserved { counted, reserved },
             "stock_changed" => Self::StockChanged,
+            "not_a_pickup_code" => Self::NotAPickupCode { text },
+            "not_a_shelf_slot" => Self::NotAShelfSlot { text },
+            "not_a_date" => Self::NotADate { text },
+            "wrong_item" => Self::WrongItem { text, expected },
+            "item_already_picked" => Self::ItemAlreadyPicked { sku },
+            "pick_incomplete" => Self::PickIncomplete { reference, missing },
+            "goods_not_here" => Self::GoodsNotHere {
+                reference,
+                location,
+            },
+            "wrong_pickup_code" => Self::WrongPickupCode { reference },
+            "unknown_pickup_code" => Self::UnknownPickupCode { text },
+            "too_many_code_tries" => Self::TooManyCodeTries { retry_after_secs },
+            "pickup_at_other_shop" => Self::PickupAtOtherShop {
+                reference,
+                location,
+            },
+            "pickup_expired" => Self::PickupExpired { reference },
+            "pickup_cancelled" => Self::PickupCancelled { reference },
+            "pickup_collected" => Self::PickupCollected { reference },
+            "pickup_not_ready" => Self::PickupNotReady { reference },
+            "nothing_to_hand_over" => Self::NothingToHandOver,
+            "hand_over_too_many" => Self::HandOverTooMany { sku, left },
+            "id_check_not_allowed" => Self::IdCheckNotAllowed,
+            "id_document_required" => Self::IdDocumentRequired,
+            "unknown_parcel" => Self::UnknownParcel { text },
+            "parcel_not_for_here" => Self::ParcelNotForHere {
+                reference,
+                location,
+            },
+            "parcel_already_sent" => Self::ParcelAlreadySent { reference },
+            "parcel_already_received" => Self::ParcelAlreadyReceived { reference },
+            "not_a_pickup" => Self::NotAPickup { reference },
+            "collect_by_not_later" => Self::CollectByNotLater,
+            "pickup_changed" => Self::PickupChanged { reference },
             "database_not_empty" => Self::DatabaseNotEmpty,
             "internal" => Self::Internal,
             "transport" => Self::Transport { detail },
@@ -457,8 +557,8 @@ impl AppError {
             | Self::ApiKeyMissing
             | Self::ApiKeyInvalid
             | Self::WrongCredentials => C::Unauthenticated,
-            Self::Forbidden => C::Forbidden,
-            Self::TooManyAttempts { .. } => C::TooManyAttempts,
+            Self::Forbidden | Self::IdCheckNotAllowed => C::Forbidden,
+            Self::TooManyAttempts { .. } | Self::TooManyCodeTries { .. } => C::TooManyAttempts,
             Self::NotAWholeNumber { .. }
             | Self::QuantityTooSmall { .. }
             | Self::QuantityTooLarge { .. }
@@ -499,6 +599,15 @@ impl AppError {
             | Self::IdempotencyKeyRequired
             | Self::NotAFulfilment { .. }
             | Self::PaymentAmountWrong { .. }
+            | Self::NotAPickupCode { .. }
+            | Self::NotAShelfSlot { .. }
+            | Self::NotADate { .. }
+            | Self::WrongItem { .. }
+            | Self::WrongPickupCode { .. }
+            | Self::NothingToHandOver
+            | Self::HandOverTooMany { .. }
+            | Self::IdDocumentRequired
+            | Self::CollectByNotLater
             | Self::Malformed { .. } => C::Invalid,
             Self::UnknownSku { .. }
             | Self::UnknownLocation { .. }
@@ -507,6 +616,9 @@ impl AppError {
             | Self::UnknownOrder { .. }
             | Self::UnknownBasket
             | Self::UnknownHandoffCode { .. }
+            | Self::UnknownPickupCode { .. }
+            | Self::UnknownParcel { .. }
+            | Self::NotAPickup { .. }
             | Self::UnknownEndpoint => C::NotFound,
             Self::NotEnoughStock { .. }
             | Self::NotEnoughOnHand { .. }
@@ -523,6 +635,18 @@ impl AppError {
             | Self::DiscountNeedsApproval { .. }
             | Self::OrderCancelled { .. }
             | Self::OrderAlreadyPaid { .. }
+            | Self::ItemAlreadyPicked { .. }
+            | Self::PickIncomplete { .. }
+            | Self::GoodsNotHere { .. }
+            | Self::PickupAtOtherShop { .. }
+            | Self::PickupExpired { .. }
+            | Self::PickupCancelled { .. }
+            | Self::PickupCollected { .. }
+            | Self::PickupNotReady { .. }
+            | Self::ParcelNotForHere { .. }
+            | Self::ParcelAlreadySent { .. }
+            | Self::ParcelAlreadyReceived { .. }
+            | Self::PickupChanged { .. }
             | Self::DatabaseNotEmpty => C::Conflict,
             Self::Internal => C::Internal,
             Self::Transport { .. } => C::Transport,
@@ -767,6 +891,74 @@ mod tests {
             E::OrderAlreadyPaid {
                 reference: "WEB-0000081".into(),
             },
+            E::NotAPickupCode { text: text() },
+            E::NotAShelfSlot { text: text() },
+            E::NotADate { text: text() },
+            E::WrongItem {
+                text: "3401234567890".into(),
+                expected: "Robe lin, Noir, M (3400000000017)".into(),
+            },
+            E::ItemAlreadyPicked {
+                sku: "ROB-0001-NOI-M".into(),
+            },
+            E::PickIncomplete {
+                reference: "WEB-0000081".into(),
+                missing: 2,
+            },
+            E::GoodsNotHere {
+                reference: "WEB-0000081".into(),
+                location: "Entrepôt".into(),
+            },
+            E::WrongPickupCode {
+                reference: "WEB-0000081".into(),
+            },
+            E::UnknownPickupCode {
+                text: "1234 5678".into(),
+            },
+            E::TooManyCodeTries {
+                retry_after_secs: 60,
+            },
+            E::PickupAtOtherShop {
+                reference: "WEB-0000081".into(),
+                location: "Lyon".into(),
+            },
+            E::PickupExpired {
+                reference: "WEB-0000081".into(),
+            },
+            E::PickupCancelled {
+                reference: "WEB-0000081".into(),
+            },
+            E::PickupCollected {
+                reference: "WEB-0000081".into(),
+            },
+            E::PickupNotReady {
+                reference: "WEB-0000081".into(),
+            },
+            E::NothingToHandOver,
+            E::HandOverTooMany {
+                sku: "ROB-0001-NOI-M".into(),
+                left: 1,
+            },
+            E::IdCheckNotAllowed,
+            E::IdDocumentRequired,
+            E::UnknownParcel { text: text() },
+            E::ParcelNotForHere {
+                reference: "WEB-0000081".into(),
+                location: "Lyon".into(),
+            },
+            E::ParcelAlreadySent {
+                reference: "WEB-0000081".into(),
+            },
+            E::ParcelAlreadyReceived {
+                reference: "WEB-0000081".into(),
+            },
+            E::NotAPickup {
+                reference: "WEB-0000081".into(),
+            },
+            E::CollectByNotLater,
+            E::PickupChanged {
+                reference: "WEB-0000081".into(),
+            },
             E::DatabaseNotEmpty,
             E::Internal,
             E::Transport {
@@ -844,6 +1036,32 @@ mod tests {
             | E::PaymentAmountWrong { .. }
             | E::OrderCancelled { .. }
             | E::OrderAlreadyPaid { .. }
+            | E::NotAPickupCode { .. }
+            | E::NotAShelfSlot { .. }
+            | E::NotADate { .. }
+            | E::WrongItem { .. }
+            | E::ItemAlreadyPicked { .. }
+            | E::PickIncomplete { .. }
+            | E::GoodsNotHere { .. }
+            | E::WrongPickupCode { .. }
+            | E::UnknownPickupCode { .. }
+            | E::TooManyCodeTries { .. }
+            | E::PickupAtOtherShop { .. }
+            | E::PickupExpired { .. }
+            | E::PickupCancelled { .. }
+            | E::PickupCollected { .. }
+            | E::PickupNotReady { .. }
+            | E::NothingToHandOver
+            | E::HandOverTooMany { .. }
+            | E::IdCheckNotAllowed
+            | E::IdDocumentRequired
+            | E::UnknownParcel { .. }
+            | E::ParcelNotForHere { .. }
+            | E::ParcelAlreadySent { .. }
+            | E::ParcelAlreadyReceived { .. }
+            | E::NotAPickup { .. }
+            | E::CollectByNotLater
+            | E::PickupChanged { .. }
             | E::DatabaseNotEmpty
             | E::Internal
             | E::Transport { .. } => (),

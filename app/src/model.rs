@@ -3,6 +3,7 @@
 
 pub mod basket;
 pub mod customer;
+pub mod pickup;
 
 use crate::domain::{Lang, Role};
 use serde::{Deserialize, Serialize};

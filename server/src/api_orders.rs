@@ -110,7 +110,18 @@ struct FulfilmentAnswer {
     pickup_location_id: Option<String>,
     ship_address: Option<String>,
     promised_at: Option<i64>,
+    /// Collect only: where the order stands on its way to the customer.
+    pickup: Option<PickupAnswer>,
     lines: Vec<LineAnswer>,
+}
+
+#[derive(Debug, Serialize)]
+struct PickupAnswer {
+    sent_at: Option<i64>,
+    received_at: Option<i64>,
+    ready_at: Option<i64>,
+    collect_by: Option<i64>,
+    collected_at: Option<i64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -120,6 +131,8 @@ struct LineAnswer {
     unit_price_cents: i64,
     discount_cents: i64,
     total_cents: i64,
+    handed_over_quantity: i64,
+    cancelled_quantity: i64,
 }
 
 impl From<OrderReceipt> for OrderAnswer {
@@ -146,6 +159,13 @@ impl From<OrderReceipt> for OrderAnswer {
                     pickup_location_id: f.pickup_location_id,
                     ship_address: f.ship_address,
                     promised_at: f.promised_at,
+                    pickup: (f.kind == Fulfilment::Collect).then_some(PickupAnswer {
+                        sent_at: f.sent_at,
+                        received_at: f.received_at,
+                        ready_at: f.ready_at,
+                        collect_by: f.collect_by,
+                        collected_at: f.collected_at,
+                    }),
                     lines: f
                         .lines
                         .into_iter()
@@ -155,6 +175,8 @@ impl From<OrderReceipt> for OrderAnswer {
                             unit_price_cents: l.unit_price.0,
                             discount_cents: l.discount.0,
                             total_cents: l.net.0,
+                            handed_over_quantity: l.handed_over,
+                            cancelled_quantity: l.cancelled,
                         })
                         .collect(),
                 })

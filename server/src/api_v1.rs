@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/stock/{sku}", get(stock_of_sku))
         .route("/stock/movements", post(post_movement))
         .route("/orders", post(crate::api_orders::post_order))
+        .route("/orders/events", get(crate::events::order_stream))
         .route("/orders/{reference}", get(crate::api_orders::get_order))
         .route(
             "/orders/{reference}/payment",

@@ -110,3 +110,63 @@ fn stock_event(event: &StockEvent) -> Event {
 fn resync_event() -> Event {
     Event::default().event("resync").data("{}")
 }
+
+#[derive(Deserialize, Default)]
+pub struct PickupFilter {
+    location: Option<String>,
+}
+
+/// `/api/pickups/events`: the changes of the caller's shop's orders to
+/// collect, for its staff's screens. Nothing is replayed: a screen reloads
+/// its queue whenever the link (re)opens.
+pub async fn pickup_stream(
+    State(state): State<AppState>,
+    Extension(RequestUser(user)): Extension<RequestUser>,
+) -> Response {
+    let Some(user) = user.filter(|u| u.user.role.is_staff()) else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "Sign in as a shop's staff to follow its orders to collect.",
+        )
+            .into_response();
+    };
+    pickup_events(&state, Some(user.user.location_id), "pickup")
+}
+
+/// `/api/v1/orders/events`: the same changes, for other systems with an
+/// API key, every shop's or one's.
+pub async fn order_stream(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(filter): Query<PickupFilter>,
+) -> Response {
+    if let Err(error) = ApiCaller::from_headers(&state, &headers).await {
+        return error.into_response();
+    }
+    let location = filter.location.filter(|l| !l.trim().is_empty());
+    pickup_events(&state, location, "order")
+}
+
+fn pickup_events(state: &AppState, location: Option<String>, name: &'static str) -> Response {
+    let live = BroadcastStream::new(state.events.subscribe_pickups());
+    let hello = Event::default()
+        .retry(Duration::from_millis(1000))
+        .comment("live orders to collect");
+    let live = live.filter_map(move |item| {
+        let out = match item {
+            Ok(event) if location.as_deref().is_none_or(|l| l == event.location_id) => Some(
+                Event::default()
+                    .event(name)
+                    .data(serde_json::to_string(&*event).unwrap_or_default()),
+            ),
+            Ok(_) => None,
+            Err(BroadcastStreamRecvError::Lagged(_)) => Some(resync_event()),
+        };
+        std::future::ready(out)
+    });
+    let events: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> =
+        Box::pin(stream::once(std::future::ready(hello)).chain(live).map(Ok));
+    Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}

@@ -7,21 +7,14 @@ use app::domain::basket::{HANDOFF_SCAN_PREFIX, parse_handoff_code};
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use qrcode::QrCode;
-use qrcode::render::svg;
 
 pub async fn handoff_qr(Path(code): Path<String>) -> Response {
     let Some(code) = parse_handoff_code(&code) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let Ok(qr) = QrCode::new(format!("{HANDOFF_SCAN_PREFIX}{code}")) else {
+    let Some(image) = crate::qr::svg(&format!("{HANDOFF_SCAN_PREFIX}{code}"), 240) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let image = qr
-        .render::<svg::Color>()
-        .min_dimensions(240, 240)
-        .quiet_zone(true)
-        .build();
     (
         [
             (header::CONTENT_TYPE, "image/svg+xml"),

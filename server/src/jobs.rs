@@ -1,11 +1,13 @@
-//! The server's background jobs: outbox delivery and the cancelling of
-//! orders whose payment by link did not come. Each step is a conditional
+//! The server's background jobs: outbox delivery, the cancelling of
+//! orders whose payment by link did not come, pickup reminders and the
+//! expiry of orders nobody collected. Each step is a conditional
 //! statement, so several servers sharing one database run them safely.
 
 use crate::mail::Mailer;
 use app::db::Db;
 use app::services::events::EventBus;
 use app::services::orders::payment::cancel_unpaid;
+use app::services::pickups::lifecycle::{expire_due, remind_due};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -17,6 +19,12 @@ const OUTBOX_EVERY: Duration = Duration::from_secs(1);
 const UNPAID_EVERY: Duration = Duration::from_secs(30);
 /// Orders cancelled per round at most.
 const UNPAID_BATCH: i64 = 100;
+/// How often ready orders are looked at for reminders and expiry: their
+/// dates are in days.
+const PICKUPS_EVERY: Duration = Duration::from_secs(30);
+/// Orders reminded or expired per round at most: a round stays short, so
+/// the lookups around it never wait long (the rest come next round).
+const PICKUPS_BATCH: i64 = 200;
 
 /// The running jobs, stopped together.
 pub struct Jobs {
@@ -38,6 +46,13 @@ impl Jobs {
                 }
             }))
         };
+        let pickups = {
+            let (db, events) = (db.clone(), events.clone());
+            tokio::spawn(every(PICKUPS_EVERY, stopped.clone(), move || {
+                let (db, events) = (db.clone(), events.clone());
+                async move { pickup_round(&db, &events).await }
+            }))
+        };
         let unpaid = tokio::spawn(every(UNPAID_EVERY, stopped, move || {
             let (db, events) = (db.clone(), events.clone());
             async move {
@@ -52,7 +67,7 @@ impl Jobs {
         }));
         Self {
             stop,
-            handles: vec![outbox, unpaid],
+            handles: vec![outbox, unpaid, pickups],
         }
     }
 
@@ -62,6 +77,22 @@ impl Jobs {
         for handle in self.handles {
             let _ = handle.await;
         }
+    }
+}
+
+/// One round of the pickup job: reminders due, then expiries due.
+pub async fn pickup_round(db: &Db, events: &EventBus) {
+    match remind_due(db, PICKUPS_BATCH).await {
+        Ok(0) => {}
+        Ok(queued) => tracing::info!(queued, "pickup reminders queued"),
+        Err(error) => tracing::warn!(%error, "pickup reminders not looked at"),
+    }
+    match expire_due(db, events, PICKUPS_BATCH).await {
+        Ok(expired) if !expired.is_empty() => {
+            tracing::info!(?expired, "uncollected orders expired, their stock released");
+        }
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "uncollected orders not looked at"),
     }
 }
 

@@ -13,6 +13,7 @@ mod handoff_qr;
 mod health;
 pub mod jobs;
 pub mod mail;
+pub mod qr;
 mod session;
 
 use app::db::{Backend, Db, migrate};
@@ -92,6 +93,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/auth/login", post(session::login))
         .route("/auth/logout", post(session::logout))
         .route("/api/events", get(events::stream))
+        .route("/api/pickups/events", get(events::pickup_stream))
         .route("/customers/{id}/export.json", get(customer_export::export))
         .route("/handoff/{code}/qr.svg", get(handoff_qr::handoff_qr))
         .nest("/api/v1", api_v1::router())

@@ -16,7 +16,7 @@ use app::db::Db;
 use app::error::AppResult;
 use app::services::outbox::{self, Claimed};
 use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, Message};
+use lettre::message::{Attachment, Mailbox, Message, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::time::Duration;
 
@@ -130,7 +130,7 @@ impl Mailer {
     pub async fn deliver_due(&self, db: &Db) -> AppResult<usize> {
         let mut sent = 0;
         loop {
-            let claimed = outbox::claim_next(db, &self.worker, CLAIM_MS).await?;
+            let claimed = outbox::claim_next(db, outbox::EMAIL, &self.worker, CLAIM_MS).await?;
             let Some(claimed) = claimed else {
                 return Ok(sent);
             };
@@ -162,14 +162,31 @@ impl Mailer {
             .recipient
             .parse()
             .map_err(|e| SendError::Permanent(format!("not an address: {e}")))?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(claimed.subject.clone())
-            .message_id(Some(self.message_id(claimed)))
-            .header(ContentType::TEXT_PLAIN)
-            .body(claimed.body_text.clone())
-            .map_err(|e| SendError::Permanent(format!("message not built: {e}")))?;
+            .message_id(Some(self.message_id(claimed)));
+        // Mail clients show no SVG: the QR code travels as a PNG beside the
+        // text, which gives the code itself too.
+        let qr_png = claimed.qr_text.as_deref().and_then(crate::qr::png);
+        let built = match qr_png {
+            Some(png) => builder.multipart(
+                MultiPart::mixed()
+                    .singlepart(SinglePart::plain(claimed.body_text.clone()))
+                    .singlepart(
+                        Attachment::new("code-retrait.png".to_string()).body(
+                            png,
+                            ContentType::parse("image/png")
+                                .map_err(|e| SendError::Permanent(format!("content type: {e}")))?,
+                        ),
+                    ),
+            ),
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(claimed.body_text.clone()),
+        };
+        let message = built.map_err(|e| SendError::Permanent(format!("message not built: {e}")))?;
         match &self.transport {
             Transport::Smtp { smtp, .. } => match smtp.send(message).await {
                 Ok(_) => Ok(()),

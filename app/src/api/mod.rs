@@ -4,6 +4,7 @@
 pub mod basket;
 pub mod customers;
 pub mod kiosk;
+pub mod pickups;
 pub mod session;
 pub mod stock;
 

@@ -633,6 +633,16 @@ fn OrderView(detail: OrderDetail) -> impl IntoView {
                     crate::model::basket::ORDER_CANCELLED_UNPAID => {
                         td_string!(locale, order.message_cancelled)
                     }
+                    crate::model::basket::PICKUP_READY => td_string!(locale, order.message_ready),
+                    crate::model::basket::PICKUP_REMINDER => {
+                        td_string!(locale, order.message_reminder)
+                    }
+                    crate::model::basket::PICKUP_EXPIRED => {
+                        td_string!(locale, order.message_expired)
+                    }
+                    crate::model::basket::ITEMS_CANCELLED => {
+                        td_string!(locale, order.message_items_cancelled)
+                    }
                     _ => td_string!(locale, order.message_confirmation),
                 };
                 let state = match (m.status.as_str(), m.sent_at) {

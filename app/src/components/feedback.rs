@@ -263,6 +263,72 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
         E::OrderAlreadyPaid { reference } => {
             td_string!(locale, error.order_already_paid, reference).to_string()
         }
+        E::NotAPickupCode { text } => td_string!(locale, error.not_a_pickup_code, text).to_string(),
+        E::NotAShelfSlot { text } => td_string!(locale, error.not_a_shelf_slot, text).to_string(),
+        E::NotADate { text } => td_string!(locale, error.not_a_date, text).to_string(),
+        E::WrongItem { text, expected } => {
+            td_string!(locale, error.wrong_item, text, expected).to_string()
+        }
+        E::ItemAlreadyPicked { sku } => {
+            td_string!(locale, error.item_already_picked, sku).to_string()
+        }
+        E::PickIncomplete { reference, missing } => {
+            td_string!(locale, error.pick_incomplete, reference, missing).to_string()
+        }
+        E::GoodsNotHere {
+            reference,
+            location,
+        } => td_string!(locale, error.goods_not_here, reference, location).to_string(),
+        E::WrongPickupCode { reference } => {
+            td_string!(locale, error.wrong_pickup_code, reference).to_string()
+        }
+        E::UnknownPickupCode { text } => {
+            td_string!(locale, error.unknown_pickup_code, text).to_string()
+        }
+        E::TooManyCodeTries { retry_after_secs } => {
+            let wait = wait_words(locale, *retry_after_secs);
+            td_string!(locale, error.too_many_code_tries, wait).to_string()
+        }
+        E::PickupAtOtherShop {
+            reference,
+            location,
+        } => td_string!(locale, error.pickup_at_other_shop, reference, location).to_string(),
+        E::PickupExpired { reference } => {
+            td_string!(locale, error.pickup_expired, reference).to_string()
+        }
+        E::PickupCancelled { reference } => {
+            td_string!(locale, error.pickup_cancelled, reference).to_string()
+        }
+        E::PickupCollected { reference } => {
+            td_string!(locale, error.pickup_collected, reference).to_string()
+        }
+        E::PickupNotReady { reference } => {
+            td_string!(locale, error.pickup_not_ready, reference).to_string()
+        }
+        E::NothingToHandOver => td_string!(locale, error.nothing_to_hand_over).to_string(),
+        E::HandOverTooMany { sku, left } => {
+            td_string!(locale, error.hand_over_too_many, sku, left).to_string()
+        }
+        E::IdCheckNotAllowed => td_string!(locale, error.id_check_not_allowed).to_string(),
+        E::IdDocumentRequired => td_string!(locale, error.id_document_required).to_string(),
+        E::UnknownParcel { text } => td_string!(locale, error.unknown_parcel, text).to_string(),
+        E::ParcelNotForHere {
+            reference,
+            location,
+        } => td_string!(locale, error.parcel_not_for_here, reference, location).to_string(),
+        E::ParcelAlreadySent { reference } => {
+            td_string!(locale, error.parcel_already_sent, reference).to_string()
+        }
+        E::ParcelAlreadyReceived { reference } => {
+            td_string!(locale, error.parcel_already_received, reference).to_string()
+        }
+        E::NotAPickup { reference } => {
+            td_string!(locale, error.not_a_pickup, reference).to_string()
+        }
+        E::CollectByNotLater => td_string!(locale, error.collect_by_not_later).to_string(),
+        E::PickupChanged { reference } => {
+            td_string!(locale, error.pickup_changed, reference).to_string()
+        }
         E::DatabaseNotEmpty => td_string!(locale, error.database_not_empty).to_string(),
         E::Internal => td_string!(locale, error.internal).to_string(),
         E::Transport { .. } => td_string!(locale, error.transport).to_string(),

@@ -58,6 +58,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "outbox",
         include_str!("../../migrations/0011_outbox.sql"),
     ),
+    (
+        12,
+        "click_and_collect",
+        include_str!("../../migrations/0012_click_and_collect.sql"),
+    ),
 ];
 
 /// Secondary indexes of `stock_levels`: a bulk load builds them once at the

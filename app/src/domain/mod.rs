@@ -7,6 +7,7 @@ pub mod geo;
 pub mod lang;
 pub mod money;
 pub mod order;
+pub mod pickup;
 pub mod role;
 pub mod scan;
 pub mod search;

@@ -201,11 +201,6 @@ impl Fulfilment {
     }
 }
 
-/// A pickup code: six digits the customer reads out or shows as a QR code.
-pub fn is_valid_pickup_code(code: &str) -> bool {
-    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,12 +283,5 @@ mod tests {
         for s in S::ALL {
             assert_eq!(S::parse(s.as_str()), Ok(s));
         }
-    }
-
-    #[test]
-    fn pickup_codes_are_six_digits() {
-        assert!(is_valid_pickup_code("042917"));
-        assert!(!is_valid_pickup_code("42917"));
-        assert!(!is_valid_pickup_code("04291a"));
     }
 }

@@ -31,7 +31,29 @@ pub enum Verdict {
     Allowed(Attempts),
 }
 
+/// How many free attempts a kind of secret gets, and how its locks grow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowance {
+    pub free: i64,
+    pub first_lock_ms: i64,
+    pub longest_lock_ms: i64,
+    pub forget_after_ms: i64,
+}
+
+/// Passwords, per username.
+pub const SIGN_IN: Allowance = Allowance {
+    free: FREE_ATTEMPTS,
+    first_lock_ms: FIRST_LOCK_MS,
+    longest_lock_ms: LONGEST_LOCK_MS,
+    forget_after_ms: FORGET_AFTER_MS,
+};
+
 pub fn next_attempt(stored: Option<Attempts>, now_ms: i64) -> Verdict {
+    next_attempt_under(SIGN_IN, stored, now_ms)
+}
+
+/// The rule of the module's note, with `allowance`'s figures.
+pub fn next_attempt_under(allowance: Allowance, stored: Option<Attempts>, now_ms: i64) -> Verdict {
     if let Some(stored) = stored
         && stored.locked_until > now_ms
     {
@@ -40,11 +62,11 @@ pub fn next_attempt(stored: Option<Attempts>, now_ms: i64) -> Verdict {
         };
     }
     let earlier = stored
-        .filter(|s| now_ms - s.last_attempt_at < FORGET_AFTER_MS)
+        .filter(|s| now_ms - s.last_attempt_at < allowance.forget_after_ms)
         .map_or(0, |s| s.count);
     let count = earlier + 1;
-    let locked_until = if count > FREE_ATTEMPTS {
-        now_ms + lock_ms(count)
+    let locked_until = if count > allowance.free {
+        now_ms + lock_ms(allowance, count)
     } else {
         0
     };
@@ -55,10 +77,10 @@ pub fn next_attempt(stored: Option<Attempts>, now_ms: i64) -> Verdict {
     })
 }
 
-/// The lock set by the attempt numbered `count` (from the fifth).
-fn lock_ms(count: i64) -> i64 {
-    let doublings = (count - FREE_ATTEMPTS - 1).clamp(0, 16) as u32;
-    (FIRST_LOCK_MS << doublings).min(LONGEST_LOCK_MS)
+/// The lock set by the attempt numbered `count` (past the free ones).
+fn lock_ms(allowance: Allowance, count: i64) -> i64 {
+    let doublings = (count - allowance.free - 1).clamp(0, 16) as u32;
+    (allowance.first_lock_ms << doublings).min(allowance.longest_lock_ms)
 }
 
 /// A wait rounded as a person reads it: seconds under a minute, then whole

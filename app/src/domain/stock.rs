@@ -170,6 +170,12 @@ pub enum Movement {
     Reservation(Quantity),
     Release(Quantity),
     Handover(Quantity),
+    /// Goods held for an order leave for its pickup shop: out of this
+    /// location's shelf and of what it holds.
+    TransferOutHeld(Quantity),
+    /// Goods of an order arrive at its pickup shop: onto the shelf and
+    /// held for the order at once (no floor but what is there).
+    TransferInHeld(Quantity),
 }
 
 impl Movement {
@@ -208,6 +214,8 @@ impl Movement {
             Self::Reservation(_) => MovementKind::Reservation,
             Self::Release(_) => MovementKind::Release,
             Self::Handover(_) => MovementKind::Handover,
+            Self::TransferOutHeld(_) => MovementKind::TransferOut,
+            Self::TransferInHeld(_) => MovementKind::TransferIn,
         }
     }
 
@@ -226,7 +234,8 @@ impl Movement {
             Self::TransferOut(q) => delta(-q.get(), 0, Reserved),
             Self::Reservation(q) => delta(0, q.get(), Available),
             Self::Release(q) => delta(0, -q.get(), Reserved),
-            Self::Handover(q) => delta(-q.get(), -q.get(), Reserved),
+            Self::Handover(q) | Self::TransferOutHeld(q) => delta(-q.get(), -q.get(), Reserved),
+            Self::TransferInHeld(q) => delta(q.get(), q.get(), Reserved),
         }
     }
 

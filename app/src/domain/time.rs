@@ -64,6 +64,45 @@ pub fn add_shop_days(ms: i64, days: i64) -> i64 {
     at
 }
 
+/// Local clock time of a shop day, `minutes` after midnight, as a moment:
+/// the day given as `YYYY-MM-DD` (what a date field sends). `None` for
+/// anything else.
+pub fn shop_day_at(date: &str, minutes: i64) -> Option<i64> {
+    let mut parts = date.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    if !(2000..=2200).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    if civil_from_days(days) != (year, month, day) {
+        return None;
+    }
+    let local_secs = days * 86_400 + minutes * 60;
+    // The offset at that moment: try winter time, then check.
+    let winter = local_secs - 3600;
+    let utc_secs = if is_summer_time(winter - 3600) {
+        local_secs - 7200
+    } else {
+        winter
+    };
+    Some(utc_secs * 1000)
+}
+
+/// The start of the shop day holding `ms` (local midnight), as a moment.
+pub fn shop_day_start(ms: i64) -> i64 {
+    shop_day_at(&iso_shop_date(ms), 0).unwrap_or(ms)
+}
+
+/// The shop day holding `ms` as `YYYY-MM-DD` (a date field's value).
+pub fn iso_shop_date(ms: i64) -> String {
+    let utc_secs = ms.div_euclid(1000);
+    let offset_hours = if is_summer_time(utc_secs) { 2 } else { 1 };
+    let (y, m, d) = civil_from_days((utc_secs + offset_hours * 3600).div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC
 /// on the last Sunday of October.
 fn is_summer_time(utc_secs: i64) -> bool {
@@ -164,6 +203,19 @@ mod tests {
         assert_eq!(add_shop_days(friday, 2), friday + 3 * day);
         // A promise made on a Sunday for today is kept on Monday.
         assert_eq!(add_shop_days(monday - day, 0), monday);
+    }
+
+    #[test]
+    fn date_fields_read_as_shop_days() {
+        // 2026-11-24 00:00 in Paris is 2026-11-23 23:00 UTC.
+        let midnight = shop_day_at("2026-11-24", 0).expect("a date");
+        assert_eq!(format_shop_time(midnight, Lang::Fr), "24/11/2026 00:00");
+        assert_eq!(shop_day_start(midnight + 5 * 3_600_000), midnight);
+        assert_eq!(iso_shop_date(midnight), "2026-11-24");
+        let summer = shop_day_at("2026-07-14", 19 * 60).expect("a date");
+        assert_eq!(format_shop_time(summer, Lang::Fr), "14/07/2026 19:00");
+        assert_eq!(shop_day_at("2026-02-30", 0), None);
+        assert_eq!(shop_day_at("demain", 0), None);
     }
 
     #[test]

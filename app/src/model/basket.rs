@@ -201,6 +201,13 @@ pub struct FulfilmentView {
     pub pickup_name: Option<String>,
     pub ship_address: Option<String>,
     pub promised_at: Option<i64>,
+    /// Collect: staged and the customer told; to collect by; last handed over.
+    pub ready_at: Option<i64>,
+    pub collect_by: Option<i64>,
+    pub collected_at: Option<i64>,
+    /// Goods from another location: sent, and received at the pickup shop.
+    pub sent_at: Option<i64>,
+    pub received_at: Option<i64>,
     pub lines: Vec<ReceiptLine>,
 }
 
@@ -215,6 +222,9 @@ pub struct ReceiptLine {
     pub unit_price: Cents,
     pub discount: Cents,
     pub net: Cents,
+    pub handed_over: i64,
+    /// Units the customer will not get (missing at the pick, or given up).
+    pub cancelled: i64,
 }
 
 /// A placed order: one reference and one receipt, however many
@@ -266,6 +276,14 @@ pub struct ReservedHere {
 pub const ORDER_CONFIRMATION: &str = "order_confirmation";
 /// The kind of the message telling that an unpaid order was cancelled.
 pub const ORDER_CANCELLED_UNPAID: &str = "order_cancelled_unpaid";
+/// The order is ready to collect: the pickup code and its QR.
+pub const PICKUP_READY: &str = "pickup_ready";
+/// The day before the collect-by date.
+pub const PICKUP_REMINDER: &str = "pickup_reminder";
+/// Not collected in time.
+pub const PICKUP_EXPIRED: &str = "pickup_expired";
+/// Items the customer will not get (missing at the pick).
+pub const ITEMS_CANCELLED: &str = "items_cancelled";
 
 /// A message to the customer about an order, as staff see it (the
 /// address masked).

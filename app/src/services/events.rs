@@ -9,6 +9,7 @@
 use crate::db::{Backend, Db};
 use crate::domain::StockFigures;
 use crate::domain::stock::{MovementKind, StockEvent};
+use crate::model::pickup::PickupEvent;
 use sqlx::AnyConnection;
 use sqlx::postgres::PgListener;
 use std::sync::Arc;
@@ -17,6 +18,8 @@ use std::time::Duration;
 use tokio::sync::broadcast;
 
 pub const PG_CHANNEL: &str = "stock_events";
+/// Changes of orders to collect, on their own channel.
+pub const PG_PICKUP_CHANNEL: &str = "pickup_events";
 
 /// Events a slow client may fall behind by before it is told to resync.
 const BUS_CAPACITY: usize = 8192;
@@ -24,6 +27,7 @@ const BUS_CAPACITY: usize = 8192;
 #[derive(Clone, Debug)]
 pub struct EventBus {
     sender: broadcast::Sender<Arc<StockEvent>>,
+    pickups: broadcast::Sender<Arc<PickupEvent>>,
     backend: Backend,
     /// Highest seq published, for the relay's catch-up after a reconnect.
     last_seq: Arc<AtomicI64>,
@@ -34,8 +38,10 @@ pub struct EventBus {
 impl EventBus {
     pub fn new(backend: Backend) -> Self {
         let (sender, _) = broadcast::channel(BUS_CAPACITY);
+        let (pickups, _) = broadcast::channel(BUS_CAPACITY);
         Self {
             sender,
+            pickups,
             backend,
             last_seq: Arc::new(AtomicI64::new(0)),
             relay_ready: Arc::new(AtomicBool::new(false)),
@@ -81,6 +87,40 @@ impl EventBus {
         }
     }
 
+    pub fn subscribe_pickups(&self) -> broadcast::Receiver<Arc<PickupEvent>> {
+        self.pickups.subscribe()
+    }
+
+    /// Like `stage`, for changes of orders to collect.
+    pub async fn stage_pickups(
+        &self,
+        conn: &mut AnyConnection,
+        events: &[PickupEvent],
+    ) -> Result<(), sqlx::Error> {
+        if self.backend != Backend::Postgres {
+            return Ok(());
+        }
+        for event in events {
+            let payload =
+                serde_json::to_string(event).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(PG_PICKUP_CHANNEL)
+                .bind(payload)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Like `committed`, for changes of orders to collect.
+    pub fn committed_pickups(&self, events: Vec<PickupEvent>) {
+        if self.backend == Backend::Sqlite {
+            for event in events {
+                let _ = self.pickups.send(Arc::new(event));
+            }
+        }
+    }
+
     fn publish_local(&self, event: StockEvent) {
         self.last_seq.fetch_max(event.seq, Ordering::Relaxed);
         // No subscriber is not an error: nobody is looking.
@@ -115,7 +155,7 @@ impl EventBus {
 
 async fn relay_once(db: &Db, url: &str, bus: &EventBus) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect(url).await?;
-    listener.listen(PG_CHANNEL).await?;
+    listener.listen_all([PG_CHANNEL, PG_PICKUP_CHANNEL]).await?;
     bus.relay_ready.store(true, Ordering::Release);
     // Anything committed while we were not listening comes from the ledger.
     let resume_from = bus.last_seq.load(Ordering::Relaxed);
@@ -129,6 +169,17 @@ async fn relay_once(db: &Db, url: &str, bus: &EventBus) -> Result<(), sqlx::Erro
         let Some(notification) = listener.try_recv().await? else {
             return Ok(());
         };
+        if notification.channel() == PG_PICKUP_CHANNEL {
+            // Screens reload their queue after a reconnection: nothing to
+            // replay for these.
+            match serde_json::from_str::<PickupEvent>(notification.payload()) {
+                Ok(event) => {
+                    let _ = bus.pickups.send(Arc::new(event));
+                }
+                Err(err) => tracing::error!(error = %err, "unreadable pickup event notification"),
+            }
+            continue;
+        }
         match serde_json::from_str::<StockEvent>(notification.payload()) {
             Ok(event) => bus.publish_local(event),
             Err(err) => tracing::error!(error = %err, "unreadable stock event notification"),

@@ -10,7 +10,8 @@ use crate::domain::{Cents, Lang};
 use crate::error::AppResult;
 use crate::i18n::td_string;
 use crate::model::basket::{
-    FulfilmentView, ORDER_CANCELLED_UNPAID, ORDER_CONFIRMATION, OrderReceipt,
+    FulfilmentView, ITEMS_CANCELLED, ORDER_CANCELLED_UNPAID, ORDER_CONFIRMATION, OrderReceipt,
+    PICKUP_EXPIRED, PICKUP_READY, PICKUP_REMINDER,
 };
 use crate::translate::locale_of;
 use sqlx::AnyConnection;
@@ -18,6 +19,7 @@ use sqlx::AnyConnection;
 /// Where a collect order is collected, as the message says it.
 struct ShopForCollection {
     name: String,
+    street: String,
     postcode: String,
     city: String,
     opens_at_min: i64,
@@ -28,15 +30,16 @@ async fn shop_for_collection(
     conn: &mut AnyConnection,
     location_id: &str,
 ) -> AppResult<Option<ShopForCollection>> {
-    let row: Option<(String, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT name, postcode, city, opens_at_min, closes_at_min FROM locations WHERE id = $1",
+    let row: Option<(String, String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT name, street, postcode, city, opens_at_min, closes_at_min FROM locations WHERE id = $1",
     )
     .bind(location_id)
     .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map(
-        |(name, postcode, city, opens_at_min, closes_at_min)| ShopForCollection {
+        |(name, street, postcode, city, opens_at_min, closes_at_min)| ShopForCollection {
             name,
+            street,
             postcode,
             city,
             opens_at_min,
@@ -58,8 +61,53 @@ fn letter(
     subject: String,
     lines: &[String],
 ) -> Option<NewMessage> {
-    let recipient = receipt.contact_email.clone()?;
-    let locale = locale_of(receipt.lang);
+    let to = To {
+        order_id: receipt.order_id,
+        email: receipt.contact_email.clone()?,
+        lang: receipt.lang,
+    };
+    Some(letter_to(
+        &to,
+        kind,
+        receipt.order_id.to_string(),
+        subject,
+        lines,
+        None,
+    ))
+}
+
+/// Who a message about an order goes to, in which language.
+struct To {
+    order_id: i64,
+    email: String,
+    lang: Lang,
+}
+
+async fn order_contact(conn: &mut AnyConnection, order_id: i64) -> AppResult<Option<To>> {
+    let row: Option<(Option<String>, String)> =
+        sqlx::query_as("SELECT contact_email, lang FROM orders WHERE id = $1")
+            .bind(order_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.and_then(|(email, lang)| {
+        Some(To {
+            order_id,
+            email: email?,
+            lang: Lang::parse(&lang).unwrap_or_default(),
+        })
+    }))
+}
+
+fn letter_to(
+    to: &To,
+    kind: &'static str,
+    subject_key: String,
+    subject: String,
+    lines: &[String],
+    qr_text: Option<String>,
+) -> NewMessage {
+    let recipient = to.email.clone();
+    let locale = locale_of(to.lang);
     let mut body = format!("{}\n\n", td_string!(locale, mail.greeting));
     for line in lines {
         body.push_str(line);
@@ -67,15 +115,16 @@ fn letter(
     }
     body.push_str(td_string!(locale, mail.signature));
     body.push('\n');
-    Some(NewMessage {
+    NewMessage {
         kind,
-        subject_key: receipt.order_id.to_string(),
-        order_id: Some(receipt.order_id),
+        subject_key,
+        order_id: Some(to.order_id),
         recipient,
-        lang: receipt.lang,
+        lang: to.lang,
         subject,
         body_text: body,
-    })
+        qr_text,
+    }
 }
 
 /// The confirmation of a placed order, to its contact address; `None`
@@ -237,4 +286,224 @@ pub fn order_cancelled_unpaid(receipt: &OrderReceipt) -> Option<NewMessage> {
         reference = receipt.reference.as_str()
     );
     letter(receipt, ORDER_CANCELLED_UNPAID, subject.to_string(), &lines)
+}
+
+/// The shop's address and hours, as a pickup message gives them.
+async fn where_to_collect(
+    conn: &mut AnyConnection,
+    location_id: &str,
+    lang: Lang,
+) -> AppResult<Vec<String>> {
+    let locale = locale_of(lang);
+    let Some(shop) = shop_for_collection(conn, location_id).await? else {
+        return Ok(Vec::new());
+    };
+    let town = format!("{} {}", shop.postcode, shop.city);
+    let address: Vec<&str> = [shop.name.as_str(), shop.street.as_str(), town.trim()]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect();
+    Ok(vec![
+        address.join(", "),
+        td_string!(
+            locale,
+            mail.pickup_hours,
+            opens = clock(shop.opens_at_min),
+            closes = clock(shop.closes_at_min)
+        )
+        .to_string(),
+    ])
+}
+
+fn item_lines(lines: &[crate::model::pickup::PickLine], lang: Lang) -> Vec<String> {
+    let locale = locale_of(lang);
+    lines
+        .iter()
+        .filter(|l| l.coming() > 0)
+        .map(|l| {
+            let text = td_string!(
+                locale,
+                mail.pickup_line,
+                product = l.product_name.as_str(),
+                colour = l.colour.as_str(),
+                size = l.size.as_str(),
+                quantity = l.coming()
+            );
+            format!("  - {text}")
+        })
+        .collect()
+}
+
+/// The order is ready: where, when, until when, and the pickup code (as
+/// text, and as a QR code beside the message).
+pub(crate) async fn pickup_ready(
+    conn: &mut AnyConnection,
+    row: &crate::services::pickups::FulfilmentRow,
+    lines: &[crate::model::pickup::PickLine],
+    code: &crate::domain::pickup::PickupCode,
+    collect_by: i64,
+) -> AppResult<Option<NewMessage>> {
+    let Some(to) = order_contact(conn, row.order_id).await? else {
+        return Ok(None);
+    };
+    let locale = locale_of(to.lang);
+    let mut text = vec![
+        td_string!(locale, mail.ready_intro, reference = row.reference.as_str()).to_string(),
+        String::new(),
+    ];
+    text.extend(where_to_collect(conn, row.pickup(), to.lang).await?);
+    text.push(String::new());
+    text.push(td_string!(locale, mail.pickup_code, code = code.display()).to_string());
+    text.push(td_string!(locale, mail.pickup_code_how).to_string());
+    text.push(
+        td_string!(
+            locale,
+            mail.collect_by,
+            date = format_shop_date(collect_by, to.lang)
+        )
+        .to_string(),
+    );
+    text.push(String::new());
+    text.extend(item_lines(lines, to.lang));
+    text.push(String::new());
+    let subject = td_string!(
+        locale,
+        mail.ready_subject,
+        reference = row.reference.as_str()
+    );
+    Ok(Some(letter_to(
+        &to,
+        PICKUP_READY,
+        row.id.to_string(),
+        subject.to_string(),
+        &text,
+        Some(code.qr_text()),
+    )))
+}
+
+/// The day before the collect-by date (or when the manager asks).
+pub(crate) async fn pickup_reminder(
+    conn: &mut AnyConnection,
+    row: &crate::services::pickups::FulfilmentRow,
+    subject_key: &str,
+) -> AppResult<Option<NewMessage>> {
+    let Some(to) = order_contact(conn, row.order_id).await? else {
+        return Ok(None);
+    };
+    let Some(code) = row
+        .pickup_code
+        .as_deref()
+        .and_then(|c| crate::domain::pickup::PickupCode::parse(c).ok())
+    else {
+        return Ok(None);
+    };
+    let locale = locale_of(to.lang);
+    let by = row.pickup_expires_at.unwrap_or_default();
+    let mut text = vec![
+        td_string!(
+            locale,
+            mail.reminder_intro,
+            reference = row.reference.as_str(),
+            date = format_shop_date(by, to.lang)
+        )
+        .to_string(),
+        String::new(),
+    ];
+    text.extend(where_to_collect(conn, row.pickup(), to.lang).await?);
+    text.push(String::new());
+    text.push(td_string!(locale, mail.pickup_code, code = code.display()).to_string());
+    text.push(td_string!(locale, mail.pickup_code_how).to_string());
+    text.push(String::new());
+    let subject = td_string!(
+        locale,
+        mail.reminder_subject,
+        reference = row.reference.as_str()
+    );
+    Ok(Some(letter_to(
+        &to,
+        PICKUP_REMINDER,
+        subject_key.to_string(),
+        subject.to_string(),
+        &text,
+        Some(code.qr_text()),
+    )))
+}
+
+/// Not collected in time: the order is closed and the items put back on sale.
+pub(crate) async fn pickup_expired(
+    conn: &mut AnyConnection,
+    row: &crate::services::pickups::FulfilmentRow,
+) -> AppResult<Option<NewMessage>> {
+    let Some(to) = order_contact(conn, row.order_id).await? else {
+        return Ok(None);
+    };
+    let locale = locale_of(to.lang);
+    let text = vec![
+        td_string!(
+            locale,
+            mail.expired_intro,
+            reference = row.reference.as_str(),
+            date = format_shop_date(row.pickup_expires_at.unwrap_or_default(), to.lang)
+        )
+        .to_string(),
+        String::new(),
+    ];
+    let subject = td_string!(
+        locale,
+        mail.expired_subject,
+        reference = row.reference.as_str()
+    );
+    Ok(Some(letter_to(
+        &to,
+        PICKUP_EXPIRED,
+        row.id.to_string(),
+        subject.to_string(),
+        &text,
+        None,
+    )))
+}
+
+/// Items missing at the pick, cancelled and refunded.
+pub async fn items_cancelled(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    line: &crate::model::pickup::PickLine,
+    quantity: i64,
+    subject_key: &str,
+) -> AppResult<Option<NewMessage>> {
+    let Some(to) = order_contact(conn, order_id).await? else {
+        return Ok(None);
+    };
+    let reference: String = sqlx::query_scalar("SELECT reference FROM orders WHERE id = $1")
+        .bind(order_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let locale = locale_of(to.lang);
+    let text = vec![
+        td_string!(
+            locale,
+            mail.items_cancelled_intro,
+            reference = reference.as_str(),
+            quantity = quantity,
+            product = line.product_name.as_str(),
+            colour = line.colour.as_str(),
+            size = line.size.as_str(),
+            amount = Cents(line.unit_net_cents * quantity).format(to.lang)
+        )
+        .to_string(),
+        String::new(),
+    ];
+    let subject = td_string!(
+        locale,
+        mail.items_cancelled_subject,
+        reference = reference.as_str()
+    );
+    Ok(Some(letter_to(
+        &to,
+        ITEMS_CANCELLED,
+        subject_key.to_string(),
+        subject.to_string(),
+        &text,
+        None,
+    )))
 }

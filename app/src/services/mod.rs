@@ -10,6 +10,7 @@ pub mod events;
 pub mod messages;
 pub mod orders;
 pub mod outbox;
+pub mod pickups;
 pub mod request_keys;
 pub mod seed;
 pub mod stock;

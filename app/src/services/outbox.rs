@@ -25,7 +25,13 @@ pub struct NewMessage {
     pub lang: Lang,
     pub subject: String,
     pub body_text: String,
+    /// Text to show as a QR code beside the message (a pickup code).
+    pub qr_text: Option<String>,
 }
+
+/// The outbox's channels: e-mail to customers, webhooks to other systems.
+pub const EMAIL: &str = "email";
+pub const WEBHOOK: &str = "webhook";
 
 /// Queues `message` in the caller's transaction. A second message of the
 /// same kind about the same thing is not queued.
@@ -33,8 +39,8 @@ pub async fn enqueue(conn: &mut AnyConnection, message: &NewMessage) -> AppResul
     let now = now_ms();
     sqlx::query(
         "INSERT INTO outbox (kind, subject_key, order_id, recipient, lang, subject, body_text, status, \
-                             attempts, next_attempt_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8) \
+                             attempts, next_attempt_at, created_at, qr_text, channel) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8, $9, $10) \
          ON CONFLICT (kind, subject_key) DO NOTHING",
     )
     .bind(message.kind)
@@ -45,6 +51,8 @@ pub async fn enqueue(conn: &mut AnyConnection, message: &NewMessage) -> AppResul
     .bind(message.subject.as_str())
     .bind(message.body_text.as_str())
     .bind(now)
+    .bind(message.qr_text.as_deref())
+    .bind(EMAIL)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -57,6 +65,7 @@ pub struct Claimed {
     pub recipient: String,
     pub subject: String,
     pub body_text: String,
+    pub qr_text: Option<String>,
     /// Tries so far, this one included.
     pub attempts: i64,
     pub created_at: i64,
@@ -66,20 +75,26 @@ pub struct Claimed {
 /// it meanwhile. A worker that stops while sending loses its claim when
 /// the lease ends, and the message is sent again (with the same
 /// Message-ID, so that the receiving side can recognise it).
-pub async fn claim_next(db: &Db, worker: &str, lease_ms: i64) -> AppResult<Option<Claimed>> {
+pub async fn claim_next(
+    db: &Db,
+    channel: &str,
+    worker: &str,
+    lease_ms: i64,
+) -> AppResult<Option<Claimed>> {
     let now = now_ms();
     let claimed: Option<Claimed> = sqlx::query_as(
         "UPDATE outbox SET claimed_by = $1, claimed_until = $2, attempts = attempts + 1 \
          WHERE id = (SELECT id FROM outbox \
-                     WHERE status = 'pending' AND next_attempt_at <= $3 \
+                     WHERE channel = $4 AND status = 'pending' AND next_attempt_at <= $3 \
                        AND (claimed_until IS NULL OR claimed_until < $3) \
                      ORDER BY next_attempt_at, id LIMIT 1) \
            AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3) \
-         RETURNING id, recipient, subject, body_text, attempts, created_at",
+         RETURNING id, recipient, subject, body_text, qr_text, attempts, created_at",
     )
     .bind(worker)
     .bind(now + lease_ms)
     .bind(now)
+    .bind(channel)
     .fetch_optional(&db.pool)
     .await?;
     Ok(claimed)

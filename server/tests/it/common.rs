@@ -121,6 +121,28 @@ pub fn bus_for(db: &Db) -> EventBus {
     EventBus::new(db.backend)
 }
 
+/// A bus that hears committed changes on either engine: on PostgreSQL
+/// they come back through the relay listening to the database, as on a
+/// server.
+pub async fn live_bus(test_db: &TestDb, db: &Db) -> EventBus {
+    let bus = bus_for(db);
+    if db.backend == Backend::Postgres {
+        app::services::events::spawn_pg_relay(db.clone(), test_db.url.clone(), bus.clone());
+        tokio::time::timeout(Duration::from_secs(10), bus.ready())
+            .await
+            .expect("the relay listens");
+    }
+    bus
+}
+
+/// The next message of a live subscription, within a few seconds.
+pub async fn within_seconds<T: Clone>(rx: &mut tokio::sync::broadcast::Receiver<T>) -> T {
+    tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .expect("an event within 5 s")
+        .expect("the bus is open")
+}
+
 pub fn tester() -> Actor {
     Actor::new("tester", "test-suite")
 }

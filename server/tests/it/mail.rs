@@ -20,16 +20,16 @@ use std::time::Duration;
 const PYTHON: &str = "/usr/bin/python3";
 
 /// An SMTP server writing each message it accepts to a file of a Maildir.
-struct MailServer {
+pub struct MailServer {
     child: Child,
-    port: u16,
+    pub port: u16,
     maildir: PathBuf,
 }
 
 impl MailServer {
     /// Listens on `port`, keeping messages in the Maildir `maildir` (made
     /// by the server when missing: aiosmtpd does not fill an empty folder).
-    async fn start(port: u16, maildir: &Path) -> Self {
+    pub async fn start(port: u16, maildir: &Path) -> Self {
         let child = Command::new(PYTHON)
             .args(["-m", "aiosmtpd", "-n", "-l"])
             .arg(format!("127.0.0.1:{port}"))
@@ -63,7 +63,7 @@ impl MailServer {
     }
 
     /// Every message received so far, as text.
-    fn messages(&self) -> Vec<Received> {
+    pub fn messages(&self) -> Vec<Received> {
         received(&self.maildir)
     }
 }
@@ -77,11 +77,13 @@ impl Drop for MailServer {
 
 /// One message as the customer's mail program reads it.
 #[derive(Debug, serde::Deserialize)]
-struct Received {
-    to: String,
-    subject: String,
-    message_id: String,
-    body: String,
+pub struct Received {
+    pub to: String,
+    pub subject: String,
+    pub message_id: String,
+    pub body: String,
+    /// (file name, content type, bytes) of each attachment.
+    pub attachments: Vec<(String, String, usize)>,
 }
 
 /// Every message of the Maildir, decoded by Python's own e-mail parser
@@ -94,8 +96,12 @@ out = []
 for name in sorted(os.listdir(new)) if os.path.isdir(new) else []:
     with open(os.path.join(new, name), "rb") as f:
         m = email.message_from_binary_file(f, policy=email.policy.default)
+    body = m.get_body(preferencelist=("plain",))
+    attachments = [[a.get_filename() or "", a.get_content_type(), len(a.get_content())]
+                   for a in m.iter_attachments()]
     out.append({"to": str(m["To"]), "subject": str(m["Subject"]),
-                "message_id": str(m["Message-ID"]), "body": m.get_content()})
+                "message_id": str(m["Message-ID"]), "body": body.get_content() if body else "",
+                "attachments": attachments})
 print(json.dumps(out))
 "#;
     let output = Command::new(PYTHON)
@@ -107,14 +113,14 @@ print(json.dumps(out))
     serde_json::from_slice(&output.stdout).expect("messages as JSON")
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port")
 }
 
-fn mailer(port: u16, worker: &str) -> Mailer {
+pub fn mailer(port: u16, worker: &str) -> Mailer {
     Mailer::smtp(
         &format!("smtp://127.0.0.1:{port}"),
         "Web-in-store <commandes@boutique.example>",

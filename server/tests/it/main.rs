@@ -12,6 +12,7 @@ mod live;
 mod mail;
 mod once;
 mod orders;
+mod pickups;
 mod search;
 mod seed;
 mod server_fns;

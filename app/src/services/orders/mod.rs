@@ -635,9 +635,13 @@ pub(crate) async fn commit_placed(
     if let Some(key) = once {
         crate::services::request_keys::store_answer(&mut tx, key, &value).await?;
     }
+    // Shops that must prepare or send the order see it arrive.
+    let pickups = crate::services::pickups::announce_new(&value);
     bus.stage(&mut tx, &events).await?;
+    bus.stage_pickups(&mut tx, &pickups).await?;
     tx.commit().await?;
     bus.committed(events);
+    bus.committed_pickups(pickups);
     Ok(crate::services::stock::Done {
         value,
         replayed: false,
@@ -793,6 +797,11 @@ struct ReceiptRow {
     pickup_location_id: Option<String>,
     ship_address: Option<String>,
     promised_at: Option<i64>,
+    ready_at: Option<i64>,
+    pickup_expires_at: Option<i64>,
+    collected_at: Option<i64>,
+    sent_at: Option<i64>,
+    received_at: Option<i64>,
     line_no: i64,
     sku: String,
     product_name: String,
@@ -801,6 +810,8 @@ struct ReceiptRow {
     quantity: i64,
     unit_price_cents: i64,
     discount_cents: i64,
+    handed_over_qty: i64,
+    cancelled_qty: i64,
 }
 
 /// An order as its receipt shows it, read back from what was written.
@@ -824,8 +835,9 @@ pub async fn receipt(
     };
     let rows: Vec<ReceiptRow> = sqlx::query_as(
         "SELECT f.group_no, f.kind, f.status, f.source_location_id, f.pickup_location_id, f.ship_address, \
-                f.promised_at, l.line_no, l.sku, p.name AS product_name, s.colour, s.size, l.quantity, \
-                l.unit_price_cents, l.discount_cents \
+                f.promised_at, f.ready_at, f.pickup_expires_at, f.collected_at, f.sent_at, f.received_at, \
+                l.line_no, l.sku, p.name AS product_name, s.colour, s.size, l.quantity, \
+                l.unit_price_cents, l.discount_cents, l.handed_over_qty, l.cancelled_qty \
          FROM order_fulfilments f \
          JOIN order_lines l ON l.fulfilment_id = f.id \
          JOIN skus s ON s.sku = l.sku JOIN products p ON p.id = s.product_id \
@@ -858,6 +870,8 @@ pub async fn receipt(
             unit_price: Cents(row.unit_price_cents),
             discount: Cents(row.discount_cents),
             net: Cents(gross.0 - row.discount_cents),
+            handed_over: row.handed_over_qty,
+            cancelled: row.cancelled_qty,
         };
         totals.add(
             LinePrice {
@@ -879,6 +893,11 @@ pub async fn receipt(
                 pickup_location_id: row.pickup_location_id,
                 ship_address: row.ship_address,
                 promised_at: row.promised_at,
+                ready_at: row.ready_at,
+                collect_by: row.pickup_expires_at,
+                collected_at: row.collected_at,
+                sent_at: row.sent_at,
+                received_at: row.received_at,
                 lines: vec![line],
             }),
         }

@@ -9,8 +9,24 @@ pub(super) struct PlannedLocation {
     pub(super) name: String,
     pub(super) city: &'static str,
     pub(super) postcode: &'static str,
+    pub(super) street: String,
     pub(super) latitude: f64,
     pub(super) longitude: f64,
+}
+
+/// Streets of the demo shops (a number is put before each).
+const STREETS: &[&str] = &[
+    "rue de la République",
+    "rue du Commerce",
+    "place de l'Hôtel-de-Ville",
+    "rue Nationale",
+    "cours Victor-Hugo",
+    "rue des Drapiers",
+    "avenue Jean-Jaurès",
+];
+
+fn street_of(n: usize) -> String {
+    format!("{} {}", 3 + (n * 7) % 80, STREETS[n % STREETS.len()])
 }
 
 /// (code, city, postcode, shop name, latitude, longitude): the demo dozen first.
@@ -285,6 +301,7 @@ pub(super) fn plan_locations(params: &SeedParams) -> Vec<PlannedLocation> {
             },
             city,
             postcode,
+            street: street_of(n),
             latitude: lat + offset,
             longitude: lon - offset,
         });
@@ -299,6 +316,7 @@ pub(super) fn plan_locations(params: &SeedParams) -> Vec<PlannedLocation> {
             name: name.to_string(),
             city,
             postcode,
+            street: street_of(params.shops + i),
             latitude: *lat,
             longitude: *lon,
         });
@@ -316,6 +334,7 @@ pub(super) async fn insert_locations(db: &Db, locations: &[PlannedLocation]) -> 
             "name",
             "city",
             "postcode",
+            "street",
             "latitude",
             "longitude",
         ],
@@ -329,6 +348,7 @@ pub(super) async fn insert_locations(db: &Db, locations: &[PlannedLocation]) -> 
             V::T(l.name.clone()),
             V::T(l.city.into()),
             V::T(l.postcode.into()),
+            V::T(l.street.clone()),
             V::F(l.latitude),
             V::F(l.longitude),
         ]);

@@ -134,6 +134,9 @@ pub(super) async fn insert_orders(
             "ready_at",
             "pickup_expires_at",
             "updated_at",
+            "slot",
+            "collected_at",
+            "reminded_for",
         ],
     );
     let mut lines = Batch::new(
@@ -149,6 +152,7 @@ pub(super) async fn insert_orders(
             "handed_over_qty",
             "returned_qty",
             "fulfilment_id",
+            "picked_qty",
         ],
     );
     let mut events = Batch::new(
@@ -285,7 +289,11 @@ pub(super) async fn insert_orders(
             }
         }
         let is_collect = fulfilment == Fulfilment::Collect;
-        let code = is_collect.then(|| format!("{:06}", rng.random_range(0..1_000_000)));
+        let code = is_collect.then(|| {
+            crate::domain::pickup::PickupCode::from_number(rng.random_range(0..100_000_000))
+                .as_str()
+                .to_string()
+        });
         let code_copy = code.clone();
         let ready_at = matches!(
             status,
@@ -294,8 +302,31 @@ pub(super) async fn insert_orders(
                 | OrderStatus::Completed
                 | OrderStatus::Expired
         )
-        .then_some(created_at + DAY_MS)
+        // Staged a few hours after the order, and always in the past.
+        .then(|| (created_at + rng.random_range(2 * 3_600_000..DAY_MS)).min(now - 600_000))
         .filter(|_| is_collect);
+        let collect_by = ready_at.map(|r| crate::domain::pickup::collect_by(r, 7));
+        // Reminders already due were sent; the job sends the others in time.
+        let reminded_for = collect_by.filter(|by| crate::domain::pickup::reminder_due(*by) <= now);
+        let picked = matches!(
+            status,
+            OrderStatus::Ready | OrderStatus::PartiallyCollected | OrderStatus::Completed
+        ) && is_collect;
+        let slot = (picked && status != OrderStatus::Completed).then(|| {
+            format!(
+                "{}{}",
+                ["A", "B", "C", "D"][rng.random_range(0..4)],
+                rng.random_range(1..25)
+            )
+        });
+        let collected_at = ready_at
+            .filter(|_| {
+                matches!(
+                    status,
+                    OrderStatus::Completed | OrderStatus::PartiallyCollected
+                )
+            })
+            .map(|r| (r + rng.random_range(3_600_000..2 * DAY_MS)).min(now - 60_000));
         orders.push(vec![
             V::I(order_id),
             V::T(format!("{}-{:07}", channel.to_uppercase(), order_id)),
@@ -326,7 +357,7 @@ pub(super) async fn insert_orders(
             V::I(created_at),
             V::I(created_at + DAY_MS),
             ready_at.map(V::I).unwrap_or(V::NullInt),
-            ready_at.map(|r| V::I(r + 7 * DAY_MS)).unwrap_or(V::NullInt),
+            collect_by.map(V::I).unwrap_or(V::NullInt),
         ]);
         fulfilments.push(vec![
             V::I(order_id),
@@ -348,8 +379,11 @@ pub(super) async fn insert_orders(
             V::I(created_at + 2 * DAY_MS),
             code_copy.map(V::T).unwrap_or(V::Null),
             ready_at.map(V::I).unwrap_or(V::NullInt),
-            ready_at.map(|r| V::I(r + 7 * DAY_MS)).unwrap_or(V::NullInt),
+            collect_by.map(V::I).unwrap_or(V::NullInt),
             V::I(created_at + DAY_MS),
+            slot.map(V::T).unwrap_or(V::Null),
+            collected_at.map(V::I).unwrap_or(V::NullInt),
+            reminded_for.map(V::I).unwrap_or(V::NullInt),
         ]);
         let handed = |i: usize| handed_over(status, fulfilment, i);
         let may_return = status == OrderStatus::Completed
@@ -369,6 +403,7 @@ pub(super) async fn insert_orders(
                 V::I(if handed(i) { *qty } else { 0 }),
                 V::I(returned),
                 V::I(order_id),
+                V::I(if picked { *qty } else { 0 }),
             ]);
         }
         // The order's history, walked through the state machine.
