@@ -109,6 +109,8 @@ pub struct LocationStock {
     pub safety: i64,
     pub available: i64,
     pub last_seq: i64,
+    /// Units of orders sent here from another location, not yet received.
+    pub in_transit: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

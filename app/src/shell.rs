@@ -4,8 +4,9 @@ use crate::context::provide_user_context;
 use crate::domain::Lang;
 use crate::i18n::td_string;
 use crate::pages::{
-    basket::BasketPage, customer_form, customers, kiosk, kiosk_order, login::LoginPage,
-    manage::ManagePage, not_found::NotFound, order::OrderPage, stock,
+    basket::BasketPage, customer_form, customers, kiosk, kiosk_order, kiosk_pickup,
+    login::LoginPage, manage::ManagePage, not_found::NotFound, order::OrderPage, pickup_order,
+    pickups, stock,
 };
 use crate::translate::{provide_lang, use_locale};
 use leptos::prelude::*;
@@ -103,9 +104,12 @@ fn AppBody() -> impl IntoView {
                     <Route path=path!("/customers/:id") view=customers::CustomerPage ssr=SsrMode::Async/>
                     <Route path=path!("/customers/:id/edit") view=customer_form::EditCustomerPage ssr=SsrMode::Async/>
                     <Route path=path!("/orders/:reference") view=OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pickups") view=pickups::PickupQueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/pickups/:id") view=pickup_order::PickupOrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/access-log") view=customers::AccessLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/kiosk") view=kiosk::KioskHome ssr=SsrMode::Async/>
                     <Route path=path!("/kiosk/order") view=kiosk_order::KioskOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/kiosk/pickup") view=kiosk_pickup::KioskPickupPage ssr=SsrMode::Async/>
                     <Route path=path!("/kiosk/:sku") view=kiosk::KioskProductPage ssr=SsrMode::Async/>
                 </Routes>
             </main>

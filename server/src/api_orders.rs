@@ -104,6 +104,8 @@ pub struct OrderAnswer {
 
 #[derive(Debug, Serialize)]
 struct FulfilmentAnswer {
+    #[serde(skip)]
+    group_no: i64,
     kind: Fulfilment,
     status: OrderStatus,
     source_location_id: Option<String>,
@@ -117,6 +119,9 @@ struct FulfilmentAnswer {
 
 #[derive(Debug, Serialize)]
 struct PickupAnswer {
+    /// The code the customer collects with, once ready: for the web shop
+    /// to show in the customer's account.
+    code: Option<String>,
     sent_at: Option<i64>,
     received_at: Option<i64>,
     ready_at: Option<i64>,
@@ -153,6 +158,7 @@ impl From<OrderReceipt> for OrderAnswer {
                 .fulfilments
                 .into_iter()
                 .map(|f| FulfilmentAnswer {
+                    group_no: f.group_no,
                     kind: f.kind,
                     status: f.status,
                     source_location_id: f.source_location_id,
@@ -160,6 +166,7 @@ impl From<OrderReceipt> for OrderAnswer {
                     ship_address: f.ship_address,
                     promised_at: f.promised_at,
                     pickup: (f.kind == Fulfilment::Collect).then_some(PickupAnswer {
+                        code: None,
                         sent_at: f.sent_at,
                         received_at: f.received_at,
                         ready_at: f.ready_at,
@@ -181,6 +188,21 @@ impl From<OrderReceipt> for OrderAnswer {
                         .collect(),
                 })
                 .collect(),
+        }
+    }
+}
+
+impl OrderAnswer {
+    /// Fills in the pickup codes of ready fulfilments, by their number.
+    fn show_codes(&mut self, codes: &[(i64, String)]) {
+        for answer in &mut self.fulfilments {
+            let group_no = answer.group_no;
+            if let Some(pickup) = answer.pickup.as_mut() {
+                pickup.code = codes
+                    .iter()
+                    .find(|(g, _)| *g == group_no)
+                    .map(|(_, code)| code.clone());
+            }
         }
     }
 }
@@ -318,7 +340,10 @@ pub async fn get_order(
     Path(reference): Path<String>,
 ) -> Result<Response, ApiError> {
     let order = payment::by_reference(&state.db, &reference).await?;
-    Ok(Json(OrderAnswer::from(order)).into_response())
+    let codes = app::services::pickups::codes_to_show(&state.db, order.order_id).await?;
+    let mut answer = OrderAnswer::from(order);
+    answer.show_codes(&codes);
+    Ok(Json(answer).into_response())
 }
 
 /// `POST /orders/{reference}/payment`

@@ -18,6 +18,7 @@ pub enum Loads {
     Advice,
     Order,
     Basket,
+    Pickups,
 }
 
 /// Shown while data is on its way: never a blank screen.
@@ -33,6 +34,7 @@ pub fn Loading(what: Loads) -> impl IntoView {
         Loads::Advice => td_string!(locale, loading.advice),
         Loads::Order => td_string!(locale, loading.order),
         Loads::Basket => td_string!(locale, loading.basket),
+        Loads::Pickups => td_string!(locale, loading.pickups),
     };
     view! {
         <p class="loading" role="status" aria-live="polite">

@@ -31,6 +31,7 @@ pub fn Header() -> impl IntoView {
                                     <a href="/stock">{td_string!(locale, header.nav_stock)}</a>
                                     <a href="/customers">{td_string!(locale, header.nav_customers)}</a>
                                     <a href="/basket">{td_string!(locale, header.nav_basket)}</a>
+                                    <a href="/pickups">{td_string!(locale, header.nav_pickups)}</a>
                                     {is_manager.then(|| view! {
                                         <a href="/access-log">{td_string!(locale, header.nav_access_log)}</a>
                                     })}

@@ -8,6 +8,7 @@ pub mod header;
 pub mod kiosk_order_item;
 pub mod language;
 pub mod live;
+pub mod live_pickups;
 pub mod request_key;
 pub mod result_list;
 pub mod scan;

@@ -6,7 +6,9 @@
 //! typed, as a person would expect. Later screens (basket, pick, handover,
 //! returns) reuse this listener by giving it their own way to open a code.
 //! On staff pages, a loyalty card opens its holder's profile, and a
-//! basket's QR code from the kiosk (`PANIER-...`) opens that basket.
+//! basket's QR code from the kiosk (`PANIER-...`) opens that basket, and a
+//! customer's pickup QR (`RETRAIT-...`) checks them in at the kiosk or
+//! opens their order on a tablet.
 
 use leptos::prelude::*;
 
@@ -81,6 +83,20 @@ mod browser {
                 && let Some(handed) = handed
             {
                 navigate(&format!("/basket?code={handed}"), Default::default());
+                return;
+            }
+            // A customer's pickup QR: the kiosk checks them in; a tablet
+            // opens their order for the handover.
+            if crate::domain::pickup::is_pickup_scan(&code) {
+                let path = if base == "/kiosk" {
+                    "/kiosk/pickup"
+                } else {
+                    "/pickups"
+                };
+                navigate(
+                    &format!("{path}?code={}", encode_query_value(code.trim())),
+                    Default::default(),
+                );
                 return;
             }
             let is_card = base != "/kiosk" && crate::domain::customer::parse_card(&code).is_ok();

@@ -108,6 +108,9 @@ fn StockRow(
             <th scope="row">
                 <span class="loc-name">{row.name.clone()}</span>
                 <span class="loc-place">{place}</span>
+                {(row.in_transit > 0).then(|| view! {
+                    <span class="loc-transit">{td_string!(locale, stock_table.in_transit, units = row.in_transit)}</span>
+                })}
             </th>
             <td class="num" data-col="distance">{distance}</td>
             <td class="num" data-col="on-hand">{move || figures().0}</td>

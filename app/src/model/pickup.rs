@@ -125,6 +125,8 @@ pub struct PickupOrder {
     pub target_minutes: i64,
     pub lines: Vec<PickLine>,
     pub handovers: Vec<HandoverView>,
+    /// The server's clock when this was read (ages are counted from it).
+    pub now_ms: i64,
 }
 
 impl PickupOrder {

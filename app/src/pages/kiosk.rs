@@ -50,7 +50,8 @@ pub fn KioskHome() -> impl IntoView {
         <section class="panel kiosk">
             <h1>{td_string!(locale, kiosk.heading)}</h1>
             <p class="kiosk-lead">{td_string!(locale, kiosk.lead)}</p>
-            <p><a class="button" href="/kiosk/order">{td_string!(locale, kiosk_order.my_order)}</a></p>
+            <p><a class="button" href="/kiosk/order">{td_string!(locale, kiosk_order.my_order)}</a>
+                " "<a class="button" href="/kiosk/pickup">{td_string!(locale, kiosk_pickup.heading)}</a></p>
             <SearchBox
                 action="/kiosk"
                 initial=q.get_untracked()

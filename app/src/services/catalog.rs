@@ -348,8 +348,15 @@ pub async fn sku_stock(db: &Db, sku: &Sku, viewer: Option<&LocationId>) -> AppRe
             safety: figures.safety,
             available: figures.available(),
             last_seq,
+            in_transit: 0,
         })
         .collect();
+    // Goods of orders on their way (a small table, read by SKU).
+    for (to, units) in super::pickups::in_transit(db, sku.as_str()).await? {
+        if let Some(row) = locations.iter_mut().find(|l| l.location_id == to) {
+            row.in_transit = units;
+        }
+    }
     if let Some(viewer) = viewer {
         locations.sort_by(|a, b| {
             let rank = |l: &LocationStock| match (l.location_id == viewer.as_str(), l.kind) {

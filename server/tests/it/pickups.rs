@@ -378,6 +378,18 @@ async fn goods_come_from_the_warehouse(engine: Engine) {
             .expect("transit"),
         vec![("PAR01".to_string(), 2)]
     );
+    let shown = app::services::catalog::sku_stock(&db, &sku, None)
+        .await
+        .expect("stock screen");
+    let paris_row = shown
+        .locations
+        .iter()
+        .find(|l| l.location_id == "PAR01")
+        .expect("Paris");
+    assert_eq!(
+        paris_row.in_transit, 2,
+        "the stock screen says it is on the way"
+    );
     let queue = pickups::queue(&db, &warehouse.location)
         .await
         .expect("queue");
@@ -828,3 +840,76 @@ both_databases!(
     pickup_mail,
     super::ready_and_reminder_mail_reach_the_customer
 );
+
+/// Other systems follow an order to collect through the API: its pickup
+/// progress and, once ready, the code in `GET /orders/{reference}`, and
+/// its changes on the order events stream (an API key required).
+async fn other_systems_follow_a_pickup(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let app = TestApp::start(&test_db).await;
+    let sku = stocked_sku(&app.db, &app.events, 0, &[("PAR01", 3)]).await;
+    let refused = app
+        .http
+        .get(app.url("/api/v1/orders/events"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(refused.status(), 401);
+    let response = app
+        .http
+        .get(app.url("/api/v1/orders/events?location=PAR01"))
+        .bearer_auth(API_KEY)
+        .send()
+        .await
+        .expect("stream opens");
+    assert_eq!(response.status(), 200);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(server::client::read_events(response, move |event| {
+        tx.send((
+            event.kind.unwrap_or_default(),
+            event.data.unwrap_or_default(),
+        ))
+        .is_ok()
+    }));
+    let reference = web_order(&app.db, &app.events, "PAR01", &[(&sku, 1)], "api-follow").await;
+    let event = next_order_event(&mut rx).await;
+    assert_eq!(event["reference"], reference.as_str());
+    assert_eq!(event["change"], "new");
+    let (status, body) = app.api_get(&format!("/api/v1/orders/{reference}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        body["fulfilments"][0]["pickup"]["code"].is_null(),
+        "no code before ready"
+    );
+    let spec: serde_json::Value =
+        serde_json::from_str(include_str!("../../src/openapi.json")).expect("spec");
+    assert_documented(&spec, "PickupProgress", &body["fulfilments"][0]["pickup"]);
+    let id = fulfilment_of(&app.db, &reference).await;
+    pick_and_stage(&app.db, &app.events, &associate("PAR01"), id, "D7").await;
+    let (_, body) = app.api_get(&format!("/api/v1/orders/{reference}")).await;
+    assert_eq!(body["fulfilments"][0]["status"], "ready");
+    assert_eq!(
+        body["fulfilments"][0]["pickup"]["code"],
+        code_of(&app.db, id).await.as_str()
+    );
+    assert!(body["fulfilments"][0]["pickup"]["collect_by"].is_i64());
+    loop {
+        let event = next_order_event(&mut rx).await;
+        if event["status"] == "ready" {
+            assert_eq!(event["slot"], "D7");
+            break;
+        }
+    }
+}
+both_databases!(api_follows_pickups, super::other_systems_follow_a_pickup);
+
+async fn next_order_event(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<(String, String)>,
+) -> serde_json::Value {
+    let (kind, data) = tokio::time::timeout(std::time::Duration::from_secs(2), rx.recv())
+        .await
+        .expect("an event within 2 s")
+        .expect("stream open");
+    assert_eq!(kind, "order");
+    serde_json::from_str(&data).expect("JSON")
+}

@@ -501,6 +501,7 @@ pub(crate) async fn build_view(
                 },
             )
             .collect(),
+        now_ms: now_ms(),
     })
 }
 
@@ -1462,4 +1463,18 @@ pub fn announce_new(receipt: &crate::model::basket::OrderReceipt) -> Vec<PickupE
         }
     }
     events
+}
+
+/// The pickup codes of an order's fulfilments ready to collect, by their
+/// number: for the web shop, which shows them in the customer's account.
+pub async fn codes_to_show(db: &Db, order_id: i64) -> AppResult<Vec<(i64, String)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT group_no, pickup_code FROM order_fulfilments \
+         WHERE order_id = $1 AND kind = 'collect' AND pickup_code IS NOT NULL \
+           AND status IN ('ready', 'partially_collected')",
+    )
+    .bind(order_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows)
 }

@@ -21,6 +21,7 @@ mod locations;
 mod orders;
 mod people;
 mod profiles;
+mod showcase;
 mod stock;
 
 use catalogue::*;
@@ -28,6 +29,7 @@ use locations::*;
 use orders::*;
 use people::*;
 use profiles::*;
+use showcase::*;
 use stock::*;
 
 /// The API key of the demo web shop (documented in the README).
@@ -166,6 +168,12 @@ pub async fn seed(
     insert_profiles(db, &customers, &mut rng, progress).await?;
     if db.backend == Backend::Postgres {
         reset_identity_sequences(db).await?;
+    }
+    // A demo chain shows late pickups from the start; the small chains of
+    // the tests do without.
+    if params.shops >= 12 {
+        let made = insert_showcase(db, &locations).await?;
+        progress.step(&format!("pickups: {made} late ones to show"));
     }
     // Fresh statistics, or the query planners guess (badly) on bulk-loaded
     // tables. On PostgreSQL, VACUUM also marks the loaded pages all-visible,

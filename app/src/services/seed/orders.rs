@@ -208,6 +208,10 @@ pub(super) async fn insert_orders(
     let mut reservation_id = 0i64;
     let report_every = (params.orders / 5).max(1);
     let seeder = Actor::new("seed", "seed");
+    // Pickup details (when staged, the slot, when collected) draw from
+    // their own sequence: the orders, their stock and the customers stay
+    // what they were before these details existed.
+    let mut details = StdRng::seed_from_u64(params.rng_seed ^ 0x0c0_11ec7);
     let mut tx = db.pool.begin().await?;
     for order_id in 1..=params.orders as i64 {
         let Some(customer) = customers.choose(rng) else {
@@ -290,7 +294,10 @@ pub(super) async fn insert_orders(
         }
         let is_collect = fulfilment == Fulfilment::Collect;
         let code = is_collect.then(|| {
-            crate::domain::pickup::PickupCode::from_number(rng.random_range(0..100_000_000))
+            // The main sequence still draws what it drew for six-digit
+            // codes, so that every order after this one stays the same.
+            let _ = rng.random_range(0..1_000_000);
+            crate::domain::pickup::PickupCode::from_number(details.random_range(0..100_000_000))
                 .as_str()
                 .to_string()
         });
@@ -303,7 +310,18 @@ pub(super) async fn insert_orders(
                 | OrderStatus::Expired
         )
         // Staged a few hours after the order, and always in the past.
-        .then(|| (created_at + rng.random_range(2 * 3_600_000..DAY_MS)).min(now - 600_000))
+        .then(|| {
+            if matches!(status, OrderStatus::Ready | OrderStatus::PartiallyCollected) {
+                // Still waiting: staged within the last six days, so that
+                // its collect-by date is still ahead (the showcase brings
+                // the late ones).
+                (now - details.random_range(3_600_000..6 * DAY_MS))
+                    .max(created_at + 1_800_000)
+                    .min(now - 300_000)
+            } else {
+                (created_at + details.random_range(2 * 3_600_000..DAY_MS)).min(now - 600_000)
+            }
+        })
         .filter(|_| is_collect);
         let collect_by = ready_at.map(|r| crate::domain::pickup::collect_by(r, 7));
         // Reminders already due were sent; the job sends the others in time.
@@ -315,8 +333,8 @@ pub(super) async fn insert_orders(
         let slot = (picked && status != OrderStatus::Completed).then(|| {
             format!(
                 "{}{}",
-                ["A", "B", "C", "D"][rng.random_range(0..4)],
-                rng.random_range(1..25)
+                ["A", "B", "C", "D"][details.random_range(0..4)],
+                details.random_range(1..25)
             )
         });
         let collected_at = ready_at
@@ -326,7 +344,7 @@ pub(super) async fn insert_orders(
                     OrderStatus::Completed | OrderStatus::PartiallyCollected
                 )
             })
-            .map(|r| (r + rng.random_range(3_600_000..2 * DAY_MS)).min(now - 60_000));
+            .map(|r| (r + details.random_range(3_600_000..2 * DAY_MS)).min(now - 60_000));
         orders.push(vec![
             V::I(order_id),
             V::T(format!("{}-{:07}", channel.to_uppercase(), order_id)),
