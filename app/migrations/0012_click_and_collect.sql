@@ -108,3 +108,12 @@ ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'email';
 DROP INDEX outbox_due;
 CREATE INDEX outbox_due ON outbox (channel, status, next_attempt_at);
 CREATE INDEX fulfilments_collected ON order_fulfilments (pickup_location_id, collected_at);
+
+-- Other systems told of order changes by a signed POST to their URL
+-- (configured by the environment), delivered from the outbox.
+CREATE TABLE webhook_subscriptions (
+    id {{ID}},
+    url TEXT NOT NULL UNIQUE,
+    secret TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);

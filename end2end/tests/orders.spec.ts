@@ -127,7 +127,8 @@ test('a kiosk order is handed to the till by its code and finished on a tablet',
   expect(code).toMatch(/^[34679ACDEFGHJKMNPQRTUVWXY]{6}$/);
   const qr = k.getByRole('img', { name: /QR code de votre commande/ });
   await expect(qr).toBeVisible();
-  expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100);
+  // The image loads after it is laid out: wait for its pixels.
+  await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100);
 
   const tablet = await device(browser, TABLET, 'associate.lyo01');
   const t = tablet.page;

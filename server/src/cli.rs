@@ -162,8 +162,17 @@ async fn serve(database_url: &str, args: ServeArgs) -> Result<(), String> {
     }
     let mailer = crate::mail::Mailer::from_env()?;
     println!("{}", mailer.describe());
-    let jobs =
-        crate::jobs::Jobs::start(server.state.db.clone(), server.state.events.clone(), mailer);
+    println!(
+        "{}",
+        crate::webhooks::Webhooks::configure_from_env(&server.state.db).await?
+    );
+    let webhooks = crate::webhooks::Webhooks::new("server")?;
+    let jobs = crate::jobs::Jobs::start(
+        server.state.db.clone(),
+        server.state.events.clone(),
+        mailer,
+        webhooks,
+    );
     println!("Web-in-store listening on http://{}", server.local_addr());
     let served = server.run(shutdown_signal()).await;
     jobs.stop().await;

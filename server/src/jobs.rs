@@ -1,9 +1,10 @@
-//! The server's background jobs: outbox delivery, the cancelling of
+//! The server's background jobs: outbox delivery (e-mail and webhooks), the cancelling of
 //! orders whose payment by link did not come, pickup reminders and the
 //! expiry of orders nobody collected. Each step is a conditional
 //! statement, so several servers sharing one database run them safely.
 
 use crate::mail::Mailer;
+use crate::webhooks::Webhooks;
 use app::db::Db;
 use app::services::events::EventBus;
 use app::services::orders::payment::cancel_unpaid;
@@ -33,7 +34,7 @@ pub struct Jobs {
 }
 
 impl Jobs {
-    pub fn start(db: Db, events: EventBus, mailer: Mailer) -> Self {
+    pub fn start(db: Db, events: EventBus, mailer: Mailer, webhooks: Webhooks) -> Self {
         let (stop, stopped) = watch::channel(false);
         let outbox = {
             let db = db.clone();
@@ -42,6 +43,17 @@ impl Jobs {
                 async move {
                     if let Err(error) = mailer.deliver_due(&db).await {
                         tracing::warn!(%error, "outbox round failed");
+                    }
+                }
+            }))
+        };
+        let hooks = {
+            let db = db.clone();
+            tokio::spawn(every(OUTBOX_EVERY, stopped.clone(), move || {
+                let (db, webhooks) = (db.clone(), webhooks.clone());
+                async move {
+                    if let Err(error) = webhooks.deliver_due(&db).await {
+                        tracing::warn!(%error, "webhook round failed");
                     }
                 }
             }))
@@ -67,7 +79,7 @@ impl Jobs {
         }));
         Self {
             stop,
-            handles: vec![outbox, unpaid, pickups],
+            handles: vec![outbox, unpaid, pickups, hooks],
         }
     }
 

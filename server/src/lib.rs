@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod mail;
 pub mod qr;
 mod session;
+pub mod webhooks;
 
 use app::db::{Backend, Db, migrate};
 use app::services::events::{EventBus, spawn_pg_relay};

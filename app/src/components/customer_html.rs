@@ -496,6 +496,11 @@ pub fn OrderCard(order: OrderSummary) -> impl IntoView {
                 <p class="order-total">{Cents(order.total_cents).format(lang)}</p>
             </header>
             <p><span class=format!("badge status-{}", order.status.as_str())>{status}</span> " " {how}</p>
+            {(order.fulfilment == Fulfilment::Collect && order.status.holds_stock()).then(|| view! {
+                <p><a class="button" href=format!("/pickups?reference={}", order.reference)>
+                    {td_string!(locale, order.open_pickup)}
+                </a></p>
+            })}
             <ul class="order-lines">{lines}</ul>
             {(!order.returns.is_empty()).then(|| view! { <ul class="order-returns">{returns}</ul> })}
         </article>

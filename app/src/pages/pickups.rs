@@ -4,8 +4,8 @@
 //! manager, the board of late and uncollected orders.
 
 use crate::api::pickups::{
-    PickupAttend, PickupExtend, PickupOpenCode, PickupReceive, PickupRemind, PickupSend,
-    pickups_board, pickups_of_shop,
+    PickupAttend, PickupExtend, PickupForReference, PickupOpenCode, PickupReceive, PickupRemind,
+    PickupSend, pickups_board, pickups_of_shop,
 };
 use crate::components::feedback::{ErrorMessage, Loading, Loads};
 use crate::components::live::LiveBadge;
@@ -99,6 +99,24 @@ pub fn PickupQueuePage() -> impl IntoView {
             }
         }
     });
+    // An order opened from Customer 360 comes with its reference.
+    let by_reference = ServerAction::<PickupForReference>::new();
+    Effect::new({
+        let navigate = navigate.clone();
+        move |_| {
+            if let Some(Ok(id)) = by_reference.value().get() {
+                navigate(&format!("/pickups/{id}"), Default::default());
+            }
+        }
+    });
+    let asked = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("reference"));
+    Effect::new(move |done: Option<()>| {
+        if done.is_none()
+            && let Some(reference) = asked.clone()
+        {
+            by_reference.dispatch(PickupForReference { reference });
+        }
+    });
     // A pickup QR scanned anywhere opens here with its code, once.
     let scanned = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("code"));
     Effect::new({
@@ -114,6 +132,7 @@ pub fn PickupQueuePage() -> impl IntoView {
     let errors = move || {
         [
             open_code.value().get().and_then(Result::err),
+            by_reference.value().get().and_then(Result::err),
             receive.value().get().and_then(Result::err),
             send.value().get().and_then(Result::err),
             attend.value().get().and_then(Result::err),

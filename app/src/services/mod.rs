@@ -14,6 +14,7 @@ pub mod pickups;
 pub mod request_keys;
 pub mod seed;
 pub mod stock;
+pub mod webhooks;
 
 /// Who did something, and from which device: recorded with every change.
 #[derive(Debug, Clone, PartialEq, Eq)]

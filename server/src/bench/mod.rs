@@ -6,6 +6,7 @@
 
 mod checkout;
 mod customers;
+mod pickups;
 mod soak;
 
 use crate::{Server, client, seed_database};
@@ -73,6 +74,8 @@ pub enum Part {
     Live,
     /// Checkouts of baskets, and web orders of one hot SKU.
     Orders,
+    /// Click-and-collect: kiosk check-ins reaching 200 tablets, handovers.
+    Pickups,
 }
 
 impl BenchArgs {
@@ -354,6 +357,10 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
         orders_part(args, &base, url, &order_sample).await?;
     }
 
+    if args.measures(Part::Pickups) {
+        pickups_part(args, &base, url).await?;
+    }
+
     if let Some(mb) = resident_mb() {
         println!("resident memory after these runs (server and load generator): {mb:.0} MB");
     }
@@ -414,6 +421,70 @@ async fn orders_part(
     println!(
         "web orders of one hot SKU ({}), 32 clients: {rate:.0} orders/s, p50 {p50:.2} ms, p99 {p99:.2} ms; {beside}; oversold levels {oversold}, reserved figures not matching the reservations {mismatched}",
         sample.hot_sku
+    );
+    Ok(())
+}
+
+/// Kiosk check-ins to 200 open tablets, then handovers of ready 3-line
+/// orders at 4 associates.
+async fn pickups_part(args: &BenchArgs, base: &str, url: &str) -> Result<(), String> {
+    const TABLETS: usize = 200;
+    const CHECK_INS: usize = 40;
+    const HANDOVERS: usize = 200;
+    let stamp = app::db::now_ms();
+    let mut check_ins = Vec::new();
+    let mut missed = 0;
+    let mut handovers = Vec::new();
+    for run in 0..args.runs {
+        let tag = format!("{stamp}-{run}");
+        let orders = pickups::ready_orders(url, CHECK_INS + HANDOVERS, &tag).await?;
+        let (figures, lost) = pickups::check_in_run(base, &orders[..CHECK_INS], TABLETS).await?;
+        check_ins.push(figures);
+        missed += lost;
+        handovers.push(pickups::handover_run(base, &orders[CHECK_INS..], 4, &tag).await?);
+    }
+    let (_, p50, p99) = medians(&check_ins);
+    println!(
+        "kiosk check-in to {TABLETS} open tablets of the shop, {CHECK_INS} check-ins per run: p50 {p50:.1} ms, p99 {p99:.1} ms, missed {missed} (target p99 <= 250 ms)"
+    );
+    let (rate, p50, p99) = medians(&handovers);
+    println!(
+        "handover of a ready 3-line order through HTTP, 4 associates: {rate:.0} handovers/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target p99 <= 20 ms; Medusa took 223 ms)"
+    );
+
+    // The expiry job over 100,000 ready orders, 5,000 overdue, with stock
+    // lookups going on: how long it takes, and the lookups' p99 meanwhile.
+    pickups::many_ready_orders(url, 100_000, 5_000).await?;
+    let skus: Vec<String> = {
+        let db = Db::connect(url, 1).await.map_err(|e| e.to_string())?;
+        let skus = sqlx::query_scalar("SELECT sku FROM skus ORDER BY ordinal LIMIT 500")
+            .fetch_all(&db.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        db.pool.close().await;
+        skus
+    };
+    let quiet = lookup_run(base, &skus, 8, Duration::from_secs(3)).await?;
+    // Lookups in windows of a second for as long as the job runs.
+    let job = {
+        let url = url.to_string();
+        tokio::spawn(async move { pickups::expire_all(&url).await })
+    };
+    let mut during = RunFigures {
+        per_second: 0.0,
+        latencies_ms: Vec::new(),
+    };
+    while !job.is_finished() {
+        let window = lookup_run(base, &skus, 8, Duration::from_secs(1)).await?;
+        during.latencies_ms.extend(window.latencies_ms);
+    }
+    let (took, expired) = job.await.map_err(|e| e.to_string())??;
+    println!(
+        "expiry job over 100,000 ready orders ({expired} overdue expired): {:.1} s; stock lookups at 8 clients, p99 {:.2} ms before, {:.2} ms during the job (max {:.1} ms)",
+        took.as_secs_f64(),
+        quiet.percentile(99.0),
+        during.percentile(99.0),
+        during.percentile(100.0)
     );
     Ok(())
 }

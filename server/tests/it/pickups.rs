@@ -913,3 +913,85 @@ async fn next_order_event(
     assert_eq!(kind, "order");
     serde_json::from_str(&data).expect("JSON")
 }
+
+type Received = Arc<std::sync::Mutex<Vec<(String, String, String)>>>;
+
+async fn keep_hook(
+    axum::extract::State(store): axum::extract::State<Received>,
+    headers: axum::http::HeaderMap,
+    body: String,
+) -> axum::http::StatusCode {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    store.lock().expect("lock").push((
+        header("x-webinstore-signature"),
+        header("x-webinstore-delivery"),
+        body,
+    ));
+    axum::http::StatusCode::NO_CONTENT
+}
+
+/// A subscribed system gets each order change as a signed POST from the
+/// outbox: kept while it is down, delivered once when it is back.
+async fn webhooks_are_signed_kept_and_sent_once(engine: Engine) {
+    use server::webhooks::{Webhooks, signature};
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    let bus = bus_for(&db);
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/hooks");
+    app::services::webhooks::subscribe(&db, &url, "s3cret")
+        .await
+        .expect("subscribed");
+    let sku = stocked_sku(&db, &bus, 0, &[("PAR01", 3)]).await;
+    let reference = web_order(&db, &bus, "PAR01", &[(&sku, 1)], "hook-1").await;
+    let hooks = Webhooks::new("worker-hooks").expect("client");
+    // The receiver is down: nothing is lost.
+    assert_eq!(hooks.deliver_due(&db).await.expect("round"), 0);
+    let (status, error): (String, Option<String>) = sqlx::query_as(
+        "SELECT status, last_error FROM outbox WHERE channel = 'webhook' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("queued");
+    assert_eq!(status, "pending");
+    assert!(error.is_some());
+    // Back up: delivered once, signed.
+    let store: Received = Arc::default();
+    let receiver = axum::Router::new()
+        .route("/hooks", axum::routing::post(keep_hook))
+        .with_state(store.clone());
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("port free");
+    tokio::spawn(async move { axum::serve(listener, receiver).await });
+    sqlx::query("UPDATE outbox SET next_attempt_at = 0 WHERE channel = 'webhook'")
+        .execute(&db.pool)
+        .await
+        .expect("due now");
+    assert_eq!(hooks.deliver_due(&db).await.expect("round"), 1);
+    assert_eq!(hooks.deliver_due(&db).await.expect("round"), 0);
+    assert_eq!(
+        Webhooks::new("another-worker")
+            .expect("client")
+            .deliver_due(&db)
+            .await
+            .expect("round"),
+        0,
+        "a second worker sends nothing again"
+    );
+    let received = store.lock().expect("lock").clone();
+    assert_eq!(received.len(), 1);
+    let (signed, delivery, body) = &received[0];
+    assert_eq!(signed, &signature("s3cret", body));
+    assert!(!delivery.is_empty());
+    let event: serde_json::Value = serde_json::from_str(body).expect("JSON");
+    assert_eq!(event["reference"], reference.as_str());
+    assert_eq!(event["change"], "new");
+}
+both_databases!(webhooks, super::webhooks_are_signed_kept_and_sent_once);

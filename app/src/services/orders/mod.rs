@@ -639,6 +639,7 @@ pub(crate) async fn commit_placed(
     let pickups = crate::services::pickups::announce_new(&value);
     bus.stage(&mut tx, &events).await?;
     bus.stage_pickups(&mut tx, &pickups).await?;
+    crate::services::webhooks::enqueue(&mut tx, &pickups).await?;
     tx.commit().await?;
     bus.committed(events);
     bus.committed_pickups(pickups);

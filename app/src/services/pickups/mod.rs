@@ -586,6 +586,7 @@ pub(crate) async fn commit(
 ) -> AppResult<()> {
     bus.stage(&mut tx, &stock).await?;
     bus.stage_pickups(&mut tx, &pickups).await?;
+    super::webhooks::enqueue(&mut tx, &pickups).await?;
     tx.commit().await?;
     bus.committed(stock);
     bus.committed_pickups(pickups);
