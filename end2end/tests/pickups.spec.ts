@@ -55,6 +55,7 @@ test('a web order for Paris goes from the queue to the customer, live on every s
     { sku: second, quantity: 1 },
   ]);
   await expect(card(tablet.page, 'to_prepare', reference)).toBeVisible({ timeout: 3_000 });
+  await expect(tablet.page.getByRole('status').filter({ hasText: `Nouvelle commande à retirer : ${reference}` })).toBeVisible();
   await noSeriousViolations(tablet.page, 'pickup queue');
 
   // Picked with scans: a wrong item is refused at once, with what is expected.

@@ -17,7 +17,7 @@ use crate::domain::pickup::QueueList;
 use crate::domain::time::{format_shop_date, format_shop_time, iso_shop_date};
 use crate::i18n::{Locale, td_string};
 use crate::loaded::load;
-use crate::model::pickup::PickupCard;
+use crate::model::pickup::{PickupCard, PickupChange};
 use crate::translate::{lang_of, use_locale};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -163,6 +163,24 @@ pub fn PickupQueuePage() -> impl IntoView {
             .to_string()
         })
     };
+    // The visible cue of what the tone announced.
+    let cue = move || {
+        live.last.get().and_then(|event| match event.change {
+            PickupChange::New => {
+                Some(td_string!(locale, pickups.cue_new, reference = event.reference).to_string())
+            }
+            PickupChange::CustomerWaiting => Some(
+                td_string!(
+                    locale,
+                    pickups.cue_waiting,
+                    reference = event.reference,
+                    slot = event.slot.unwrap_or_default()
+                )
+                .to_string(),
+            ),
+            _ => None,
+        })
+    };
     view! {
         <Title text=td_string!(locale, pickups.page_title).to_string()/>
         <section class="panel pickups">
@@ -171,6 +189,7 @@ pub fn PickupQueuePage() -> impl IntoView {
                 <LiveBadge state=live.state/>
             </div>
             <div aria-live="polite">
+                {move || cue().map(|text| view! { <p class="message cue" role="status">{text}</p> })}
                 {move || errors().map(|error| view! { <ErrorMessage error/> })}
                 {move || reminded().or_else(extended).map(|text| view! {
                     <p class="message success" role="status">{text}</p>

@@ -995,3 +995,49 @@ async fn webhooks_are_signed_kept_and_sent_once(engine: Engine) {
     assert_eq!(event["change"], "new");
 }
 both_databases!(webhooks, super::webhooks_are_signed_kept_and_sent_once);
+
+/// An order the customer gave up at the counter is cancelled: its stock
+/// released and refunded, and its code then gets the cancellation's own
+/// message, at the kiosk and at the counter.
+async fn a_given_up_order_says_it_was_cancelled(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    let bus = bus_for(&db);
+    let (id, sku, _) = ready_order(&db, &bus, 0, "given-up").await;
+    let code = code_of(&db, id).await;
+    let proof = Proof::Code(app::domain::pickup::PickupCode::parse(&code).expect("code"));
+    let nothing = HandoverRequest {
+        proof: proof.clone(),
+        take: Vec::new(),
+        rest: Rest::Keep,
+    };
+    assert!(matches!(
+        handover::hand_over(&db, &bus, &associate("PAR01"), id, &nothing, None).await,
+        Err(AppError::NothingToHandOver)
+    ));
+    let give_up = HandoverRequest {
+        rest: Rest::Cancel,
+        ..nothing
+    };
+    let done = handover::hand_over(&db, &bus, &associate("PAR01"), id, &give_up, None)
+        .await
+        .expect("given up");
+    assert_eq!(done.value.status, OrderStatus::Cancelled);
+    assert_eq!(figures(&db, sku.as_str(), "PAR01").await, (4, 0, 0));
+    let refunds: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM refunds WHERE reason = 'declined_at_handover'")
+            .fetch_one(&db.pool)
+            .await
+            .expect("refunds");
+    assert_eq!(refunds, 1);
+    assert!(matches!(
+        handover::check_in(&db, &bus, &kiosk("PAR01"), &code).await,
+        Err(AppError::PickupCancelled { .. })
+    ));
+    assert!(matches!(
+        handover::hand_over(&db, &bus, &associate("PAR01"), id, &give_up, None).await,
+        Err(AppError::PickupCancelled { .. })
+    ));
+    assert_ledger_matches_levels(&db).await;
+}
+both_databases!(given_up, super::a_given_up_order_says_it_was_cancelled);
