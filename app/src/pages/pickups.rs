@@ -278,6 +278,8 @@ fn QueueSection(
             {body}
         </section>
     }
+    // Erased: nested deeper than the release build's type limit.
+    .into_any()
 }
 
 #[component]
@@ -381,6 +383,8 @@ fn Card(
             })}
         </li>
     }
+    // Erased: nested deeper than the release build's type limit.
+    .into_any()
 }
 
 /// The manager's board: late to prepare, due soon, overdue, expired.
@@ -437,6 +441,8 @@ fn Board(
             </Transition>
         </section>
     }
+    // Erased: nested deeper than the release build's type limit.
+    .into_any()
 }
 
 #[component]
@@ -498,4 +504,6 @@ fn BoardCard(
             })}
         </li>
     }
+    // Erased: nested deeper than the release build's type limit.
+    .into_any()
 }

@@ -318,9 +318,6 @@ pub async fn handover_run(
     })
 }
 
-/// Bench orders of the expiry measurement carry this reference prefix.
-const EXPIRY_PREFIX: &str = "BXP-";
-
 /// `total` ready one-line orders spread over the first shops and SKUs,
 /// `overdue` of them past their collect-by date and its grace, written by
 /// a few set-wise statements (with their holds, and the ledger lines that
@@ -328,6 +325,9 @@ const EXPIRY_PREFIX: &str = "BXP-";
 pub async fn many_ready_orders(url: &str, total: i64, overdue: i64) -> Result<(), String> {
     let db = Db::connect(url, 2).await.map_err(|e| e.to_string())?;
     let now = app::db::now_ms();
+    // References of their own each time (a kept bench database has the
+    // orders of earlier runs).
+    let prefix = format!("BXP{now}-");
     let every = (total / overdue.max(1)).max(1);
     let hour = 3_600_000i64;
     let statements = [
@@ -335,7 +335,7 @@ pub async fn many_ready_orders(url: &str, total: i64, overdue: i64) -> Result<()
             "INSERT INTO orders (reference, channel, fulfilment, status, pickup_location_id, total_cents, \
                  created_by, device, created_at, updated_at) \
              WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {total}) \
-             SELECT '{EXPIRY_PREFIX}' || CAST(i AS TEXT), 'web', 'collect', 'ready', \
+             SELECT '{prefix}' || CAST(i AS TEXT), 'web', 'collect', 'ready', \
                     (SELECT id FROM locations WHERE kind = 'store' AND ordinal = 1 + (i % 12)), \
                     1000, 'bench', 'bench', {created}, {created} FROM n",
             created = now - 9 * 24 * hour
@@ -344,11 +344,11 @@ pub async fn many_ready_orders(url: &str, total: i64, overdue: i64) -> Result<()
             "INSERT INTO order_fulfilments (order_id, group_no, kind, status, source_location_id, \
                  pickup_location_id, pickup_code, ready_at, pickup_expires_at, reminded_for, slot, updated_at) \
              SELECT id, 1, 'collect', 'ready', pickup_location_id, pickup_location_id, \
-                    substr('00000000' || CAST(id AS TEXT), -8, 8), {ready}, \
-                    CASE WHEN CAST(substr(reference, 5) AS BIGINT) % {every} = 0 THEN {late} ELSE {later} END, \
-                    CASE WHEN CAST(substr(reference, 5) AS BIGINT) % {every} = 0 THEN {late} ELSE {later} END, \
+                    CAST(10000000 + id AS TEXT), {ready}, \
+                    CASE WHEN id % {every} = 0 THEN {late} ELSE {later} END, \
+                    CASE WHEN id % {every} = 0 THEN {late} ELSE {later} END, \
                     'Z1', {now} \
-             FROM orders WHERE reference LIKE '{EXPIRY_PREFIX}%'",
+             FROM orders WHERE reference LIKE '{prefix}%'",
             ready = now - 8 * 24 * hour,
             late = now - 30 * hour,
             later = now + 3 * 24 * hour,
@@ -356,15 +356,15 @@ pub async fn many_ready_orders(url: &str, total: i64, overdue: i64) -> Result<()
         format!(
             "INSERT INTO order_lines (order_id, line_no, sku, quantity, unit_price_cents, source_location_id, \
                  handed_over_qty, fulfilment_id, picked_qty) \
-             SELECT o.id, 1, (SELECT sku FROM skus WHERE ordinal = 1 + (CAST(substr(o.reference, 5) AS BIGINT) % 500)), \
+             SELECT o.id, 1, (SELECT sku FROM skus WHERE ordinal = 1 + (o.id % 500)), \
                     1, 1000, o.pickup_location_id, 0, f.id, 1 \
              FROM orders o JOIN order_fulfilments f ON f.order_id = o.id \
-             WHERE o.reference LIKE '{EXPIRY_PREFIX}%'"
+             WHERE o.reference LIKE '{prefix}%'"
         ),
         format!(
             "INSERT INTO reservations (order_line_id, sku, location_id, quantity, status, created_at) \
              SELECT l.id, l.sku, l.source_location_id, 1, 'held', {now} FROM order_lines l \
-             JOIN orders o ON o.id = l.order_id WHERE o.reference LIKE '{EXPIRY_PREFIX}%'"
+             JOIN orders o ON o.id = l.order_id WHERE o.reference LIKE '{prefix}%'"
         ),
         // The goods arrived for these orders and are held for them: on
         // hand and reserved rise together, one ledger line per level.
@@ -372,7 +372,7 @@ pub async fn many_ready_orders(url: &str, total: i64, overdue: i64) -> Result<()
             "UPDATE stock_levels SET on_hand = on_hand + h.n, reserved = reserved + h.n \
              FROM (SELECT r.sku, r.location_id, COUNT(*) AS n FROM reservations r \
                    JOIN order_lines l ON l.id = r.order_line_id JOIN orders o ON o.id = l.order_id \
-                   WHERE o.reference LIKE '{EXPIRY_PREFIX}%' GROUP BY r.sku, r.location_id) h \
+                   WHERE o.reference LIKE '{prefix}%' GROUP BY r.sku, r.location_id) h \
              WHERE stock_levels.sku = h.sku AND stock_levels.location_id = h.location_id"
         ),
         format!(
@@ -382,7 +382,7 @@ pub async fn many_ready_orders(url: &str, total: i64, overdue: i64) -> Result<()
                     'bench', 'bench', {now} \
              FROM (SELECT r.sku, r.location_id, COUNT(*) AS n FROM reservations r \
                    JOIN order_lines l ON l.id = r.order_line_id JOIN orders o ON o.id = l.order_id \
-                   WHERE o.reference LIKE '{EXPIRY_PREFIX}%' GROUP BY r.sku, r.location_id) h \
+                   WHERE o.reference LIKE '{prefix}%' GROUP BY r.sku, r.location_id) h \
              JOIN stock_levels s ON s.sku = h.sku AND s.location_id = h.location_id"
         ),
     ];
