@@ -63,14 +63,24 @@ impl EventBus {
         conn: &mut AnyConnection,
         events: &[StockEvent],
     ) -> Result<(), sqlx::Error> {
+        self.notify(conn, PG_CHANNEL, events).await
+    }
+
+    /// Queues each item as a notification on `channel` (PostgreSQL only).
+    async fn notify<T: serde::Serialize>(
+        &self,
+        conn: &mut AnyConnection,
+        channel: &str,
+        items: &[T],
+    ) -> Result<(), sqlx::Error> {
         if self.backend != Backend::Postgres {
             return Ok(());
         }
-        for event in events {
+        for item in items {
             let payload =
-                serde_json::to_string(event).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+                serde_json::to_string(item).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
             sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(PG_CHANNEL)
+                .bind(channel)
                 .bind(payload)
                 .execute(&mut *conn)
                 .await?;
@@ -97,19 +107,7 @@ impl EventBus {
         conn: &mut AnyConnection,
         events: &[PickupEvent],
     ) -> Result<(), sqlx::Error> {
-        if self.backend != Backend::Postgres {
-            return Ok(());
-        }
-        for event in events {
-            let payload =
-                serde_json::to_string(event).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(PG_PICKUP_CHANNEL)
-                .bind(payload)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Ok(())
+        self.notify(conn, PG_PICKUP_CHANNEL, events).await
     }
 
     /// Like `committed`, for changes of orders to collect.

@@ -98,7 +98,7 @@ pub async fn prepare(base: &str, sample: &Sample) -> Result<(), String> {
 }
 
 /// Calls a server function as the browser does; returns its JSON answer.
-async fn call(
+pub(super) async fn call(
     http: &reqwest::Client,
     base: &str,
     cookie: &str,

@@ -3,6 +3,7 @@
 //! The ready orders are made beforehand through the services (placed,
 //! scanned, staged), as a shop's day would leave them.
 
+use super::checkout::call;
 use super::{RunFigures, http_client, lock};
 use crate::client;
 use app::db::Db;
@@ -134,28 +135,6 @@ pub async fn ready_orders(url: &str, count: usize, tag: &str) -> Result<Vec<Read
     }
     db.pool.close().await;
     Ok(ready)
-}
-
-async fn call(
-    http: &reqwest::Client,
-    base: &str,
-    cookie: &str,
-    path: &str,
-    form: &[(&str, String)],
-) -> Result<(), String> {
-    let response = http
-        .post(format!("{base}{path}"))
-        .header("cookie", cookie)
-        .form(form)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = response.status();
-    let text = response.text().await.map_err(|e| e.to_string())?;
-    if !status.is_success() {
-        return Err(format!("{path} answered {status}: {text}"));
-    }
-    Ok(())
 }
 
 /// Opens `tablets` live links of the shop's pickups, then checks in each

@@ -7,7 +7,7 @@
 //! change it once.
 
 use super::{
-    FulfilmentRow, actor_of, at_pickup_shop, build_view, cards, commit, lines_of, load,
+    FulfilmentRow, actor_of, at_pickup_shop, build_view, cards, commit, lines_of, load, note_event,
     refresh_order_status,
 };
 use crate::db::{Db, now_ms};
@@ -220,18 +220,7 @@ pub async fn remind_now(db: &Db, staff: &Staff, fulfilment_id: i64) -> AppResult
     if let Some(message) = crate::services::messages::pickup_reminder(&mut tx, &row, &key).await? {
         crate::services::outbox::enqueue(&mut tx, &message).await?;
     }
-    let status = row.status();
-    let note = format!("fulfilment {}: reminder sent", row.group_no);
-    crate::services::orders::record_event(
-        &mut tx,
-        row.order_id,
-        Some(status),
-        status,
-        &actor,
-        Some(&note),
-        now,
-    )
-    .await?;
+    note_event(&mut tx, &row, &actor, "reminder sent", now).await?;
     let view = build_view(&mut tx, &directory, &row, staff.location.as_str()).await?;
     tx.commit().await?;
     Ok(view)
@@ -289,21 +278,8 @@ pub async fn extend(
         });
     }
     let status = row.status();
-    let note = format!(
-        "fulfilment {}: collect-by moved to {}",
-        row.group_no,
-        date.trim()
-    );
-    crate::services::orders::record_event(
-        &mut tx,
-        row.order_id,
-        Some(status),
-        status,
-        &actor,
-        Some(&note),
-        now,
-    )
-    .await?;
+    let what = format!("collect-by moved to {}", date.trim());
+    note_event(&mut tx, &row, &actor, &what, now).await?;
     let row = load(&mut tx, fulfilment_id).await?;
     let event = row.event(row.pickup(), PickupChange::Changed, status);
     let view = build_view(&mut tx, &directory, &row, staff.location.as_str()).await?;

@@ -552,6 +552,29 @@ pub(crate) async fn set_status(
     Ok(to)
 }
 
+/// Records a step that leaves the fulfilment's status as it is (goods
+/// sent or received, a reminder, a new date), named after the fulfilment.
+pub(crate) async fn note_event(
+    conn: &mut AnyConnection,
+    row: &FulfilmentRow,
+    actor: &Actor,
+    what: &str,
+    now: i64,
+) -> AppResult<()> {
+    let status = row.status();
+    let note = format!("fulfilment {}: {what}", row.group_no);
+    super::orders::record_event(
+        conn,
+        row.order_id,
+        Some(status),
+        status,
+        actor,
+        Some(&note),
+        now,
+    )
+    .await
+}
+
 /// The order's status from its fulfilments'.
 pub(crate) async fn refresh_order_status(
     conn: &mut AnyConnection,
@@ -1274,21 +1297,8 @@ pub async fn send_parcel(
         .execute(&mut *tx)
         .await?;
     }
-    let note = format!(
-        "fulfilment {}: sent from {} as {parcel}",
-        row.group_no,
-        row.source()
-    );
-    super::orders::record_event(
-        &mut tx,
-        row.order_id,
-        Some(row.status()),
-        row.status(),
-        &actor,
-        Some(&note),
-        now,
-    )
-    .await?;
+    let what = format!("sent from {} as {parcel}", row.source());
+    note_event(&mut tx, &row, &actor, &what, now).await?;
     let row = load(&mut tx, fulfilment_id).await?;
     let pickups = vec![
         row.event(row.source(), PickupChange::Changed, row.status()),
@@ -1400,21 +1410,8 @@ pub async fn receive_parcel(
         .execute(&mut *tx)
         .await?;
     }
-    let note = format!(
-        "fulfilment {}: received from {}",
-        row.group_no,
-        row.source()
-    );
-    super::orders::record_event(
-        &mut tx,
-        row.order_id,
-        Some(row.status()),
-        row.status(),
-        &actor,
-        Some(&note),
-        now,
-    )
-    .await?;
+    let what = format!("received from {}", row.source());
+    note_event(&mut tx, &row, &actor, &what, now).await?;
     let row = load(&mut tx, fulfilment_id).await?;
     let pickups = vec![row.event(here, PickupChange::Changed, row.status())];
     let view = build_view(&mut tx, &directory, &row, here).await?;
