@@ -5,7 +5,7 @@
 //! tries an hour.
 
 use super::{
-    FulfilmentRow, actor_of, at_pickup_shop, build_view, commit, lines_of, load, name,
+    FulfilmentRow, actor_of, at_pickup_shop, build_view, commit, lines_of, load, name, ready_here,
     release_units, set_status, shop_rules, take_from_holds,
 };
 use crate::db::{Db, now_ms};
@@ -298,14 +298,7 @@ pub async fn hand_over(
     if let Some(done) = replayed(&mut tx, once).await? {
         return Ok(done);
     }
-    let row = load(&mut tx, fulfilment_id).await?;
-    at_pickup_shop(&row, staff, &directory)?;
-    if !matches!(
-        row.status(),
-        OrderStatus::Ready | OrderStatus::PartiallyCollected
-    ) {
-        return Err(row.refusal());
-    }
+    let row = ready_here(&mut tx, &directory, staff, fulfilment_id).await?;
     match &request.proof {
         Proof::Code(code) => {
             if !code.matches(row.pickup_code.as_deref().unwrap_or_default()) {

@@ -7,7 +7,7 @@
 //! change it once.
 
 use super::{
-    FulfilmentRow, actor_of, at_pickup_shop, build_view, cards, commit, lines_of, load, note_event,
+    FulfilmentRow, actor_of, build_view, cards, commit, lines_of, load, note_event, ready_here,
     refresh_order_status,
 };
 use crate::db::{Db, now_ms};
@@ -207,14 +207,7 @@ pub async fn remind_now(db: &Db, staff: &Staff, fulfilment_id: i64) -> AppResult
     let directory = db.locations().await?;
     let actor = actor_of(staff);
     let mut tx = db.begin_write().await?;
-    let row = load(&mut tx, fulfilment_id).await?;
-    at_pickup_shop(&row, staff, &directory)?;
-    if !matches!(
-        row.status(),
-        OrderStatus::Ready | OrderStatus::PartiallyCollected
-    ) {
-        return Err(row.refusal());
-    }
+    let row = ready_here(&mut tx, &directory, staff, fulfilment_id).await?;
     let now = now_ms();
     let key = format!("{fulfilment_id}:asked:{}", now / 60_000);
     if let Some(message) = crate::services::messages::pickup_reminder(&mut tx, &row, &key).await? {
@@ -239,14 +232,7 @@ pub async fn extend(
     let directory = db.locations().await?;
     let actor = actor_of(staff);
     let mut tx = db.begin_write().await?;
-    let row = load(&mut tx, fulfilment_id).await?;
-    at_pickup_shop(&row, staff, &directory)?;
-    if !matches!(
-        row.status(),
-        OrderStatus::Ready | OrderStatus::PartiallyCollected
-    ) {
-        return Err(row.refusal());
-    }
+    let row = ready_here(&mut tx, &directory, staff, fulfilment_id).await?;
     let closes: i64 = sqlx::query_scalar("SELECT closes_at_min FROM locations WHERE id = $1")
         .bind(row.pickup())
         .fetch_one(&mut *tx)

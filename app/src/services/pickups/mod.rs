@@ -203,6 +203,22 @@ fn at_pickup_shop(row: &FulfilmentRow, staff: &Staff, directory: &Directory) -> 
     }
 }
 
+/// A fulfilment of the caller's shop that is ready to collect (whole or in
+/// part): the starting point of a handover, a reminder or a new date.
+pub(crate) async fn ready_here(
+    conn: &mut AnyConnection,
+    directory: &Directory,
+    staff: &Staff,
+    fulfilment_id: i64,
+) -> AppResult<FulfilmentRow> {
+    let row = load(conn, fulfilment_id).await?;
+    at_pickup_shop(&row, staff, directory)?;
+    match row.status() {
+        OrderStatus::Ready | OrderStatus::PartiallyCollected => Ok(row),
+        _ => Err(row.refusal()),
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct CardRow {
     id: i64,
