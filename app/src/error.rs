@@ -299,6 +299,57 @@ pub enum AppError {
         "Order {reference} changed meanwhile on another device: the screen now shows it as it is."
     )]
     PickupChanged { reference: String },
+    #[error(
+        "'{text}' is not a return reason: too_small, too_big, not_as_pictured, defective, arrived_late, changed_mind or other."
+    )]
+    NotAReturnReason { text: String },
+    #[error("'{text}' is not an item condition: resellable, damaged or needs_checking.")]
+    NotAnItemCondition { text: String },
+    #[error("'{text}' is not a way to refund: original_payment or store_credit.")]
+    NotARefundMethod { text: String },
+    #[error("The reason \"other\" needs a few words saying what it is.")]
+    ReturnNoteRequired,
+    #[error("Choose at least one item to take back.")]
+    NothingToReturn,
+    #[error("Only {left} of {sku} can still be returned.")]
+    ReturnTooMany { sku: String, left: i64 },
+    #[error("{returned} of {sku} were already returned (last at {location} by {actor}, {}): {left} can still come back.", crate::domain::time::format_shop_date(*.at_ms, crate::domain::Lang::En))]
+    AlreadyReturned {
+        sku: String,
+        returned: i64,
+        left: i64,
+        location: String,
+        actor: String,
+        at_ms: i64,
+    },
+    #[error("{sku} has not reached the customer yet: cancel it rather than return it.")]
+    NotDeliveredYet { sku: String },
+    #[error("{sku} is a final sale: it is not taken back.")]
+    FinalSale { sku: String },
+    #[error("The return window of {sku} closed on {}: a manager's approval is needed.", crate::domain::time::format_shop_date(*.at_ms, crate::domain::Lang::En))]
+    ReturnWindowClosed { sku: String, at_ms: i64 },
+    #[error("Every line of order {reference} is within its return window: no approval is needed.")]
+    ApprovalNotNeeded { reference: String },
+    #[error("The approval for order {reference} was already decided by {actor}.")]
+    ApprovalAlreadyDecided { reference: String, actor: String },
+    #[error("This return needs a manager's approval that is given and not used yet.")]
+    ApprovalNotGiven,
+    #[error("No approval has the number {approval_id}.")]
+    UnknownApproval { approval_id: i64 },
+    #[error("Order {reference} is not paid: there is nothing to refund.")]
+    OrderNotPaid { reference: String },
+    #[error("Store credit goes on a customer's account: this order has no customer on record.")]
+    StoreCreditNeedsCustomer,
+    #[error("The customer's store credit is only {}.", crate::domain::Cents(*.balance_cents).format(crate::domain::Lang::En))]
+    NotEnoughCredit { balance_cents: i64 },
+    #[error("The store credit to use must be zero or more.")]
+    CreditAmountInvalid,
+    #[error("This refund would give back more than was paid for order {reference}.")]
+    RefundBeyondPaid { reference: String },
+    #[error("Only {left} of {sku} are in quarantine here.")]
+    QuarantineTooMany { sku: String, left: i64 },
+    #[error("No return has the reference {reference}.")]
+    UnknownReturn { reference: String },
     #[error("The database already holds data: the demo chain is seeded only into an empty one.")]
     DatabaseNotEmpty,
 
@@ -347,6 +398,11 @@ struct WireError {
     expected: String,
     missing: i64,
     left: i64,
+    returned: i64,
+    actor: String,
+    at_ms: i64,
+    approval_id: i64,
+    balance_cents: i64,
 }
 
 impl From<WireError> for AppError {
@@ -379,6 +435,11 @@ impl From<WireError> for AppError {
             expected,
             missing,
             left,
+            returned,
+            actor,
+            at_ms,
+            approval_id,
+            balance_cents,
         } = wire;
         match reason.as_str() {
             "session_ended" => Self::SessionEnded,
@@ -497,6 +558,34 @@ impl From<WireError> for AppError {
             "not_a_pickup" => Self::NotAPickup { reference },
             "collect_by_not_later" => Self::CollectByNotLater,
             "pickup_changed" => Self::PickupChanged { reference },
+            "not_a_return_reason" => Self::NotAReturnReason { text },
+            "not_an_item_condition" => Self::NotAnItemCondition { text },
+            "not_a_refund_method" => Self::NotARefundMethod { text },
+            "return_note_required" => Self::ReturnNoteRequired,
+            "nothing_to_return" => Self::NothingToReturn,
+            "return_too_many" => Self::ReturnTooMany { sku, left },
+            "already_returned" => Self::AlreadyReturned {
+                sku,
+                returned,
+                left,
+                location,
+                actor,
+                at_ms,
+            },
+            "not_delivered_yet" => Self::NotDeliveredYet { sku },
+            "final_sale" => Self::FinalSale { sku },
+            "return_window_closed" => Self::ReturnWindowClosed { sku, at_ms },
+            "approval_not_needed" => Self::ApprovalNotNeeded { reference },
+            "approval_already_decided" => Self::ApprovalAlreadyDecided { reference, actor },
+            "approval_not_given" => Self::ApprovalNotGiven,
+            "unknown_approval" => Self::UnknownApproval { approval_id },
+            "order_not_paid" => Self::OrderNotPaid { reference },
+            "store_credit_needs_customer" => Self::StoreCreditNeedsCustomer,
+            "not_enough_credit" => Self::NotEnoughCredit { balance_cents },
+            "credit_amount_invalid" => Self::CreditAmountInvalid,
+            "refund_beyond_paid" => Self::RefundBeyondPaid { reference },
+            "quarantine_too_many" => Self::QuarantineTooMany { sku, left },
+            "unknown_return" => Self::UnknownReturn { reference },
             "database_not_empty" => Self::DatabaseNotEmpty,
             "internal" => Self::Internal,
             "transport" => Self::Transport { detail },
@@ -608,6 +697,14 @@ impl AppError {
             | Self::HandOverTooMany { .. }
             | Self::IdDocumentRequired
             | Self::CollectByNotLater
+            | Self::NotAReturnReason { .. }
+            | Self::NotAnItemCondition { .. }
+            | Self::NotARefundMethod { .. }
+            | Self::ReturnNoteRequired
+            | Self::NothingToReturn
+            | Self::ReturnTooMany { .. }
+            | Self::StoreCreditNeedsCustomer
+            | Self::CreditAmountInvalid
             | Self::Malformed { .. } => C::Invalid,
             Self::UnknownSku { .. }
             | Self::UnknownLocation { .. }
@@ -619,6 +716,8 @@ impl AppError {
             | Self::UnknownPickupCode { .. }
             | Self::UnknownParcel { .. }
             | Self::NotAPickup { .. }
+            | Self::UnknownApproval { .. }
+            | Self::UnknownReturn { .. }
             | Self::UnknownEndpoint => C::NotFound,
             Self::NotEnoughStock { .. }
             | Self::NotEnoughOnHand { .. }
@@ -647,6 +746,17 @@ impl AppError {
             | Self::ParcelAlreadySent { .. }
             | Self::ParcelAlreadyReceived { .. }
             | Self::PickupChanged { .. }
+            | Self::AlreadyReturned { .. }
+            | Self::NotDeliveredYet { .. }
+            | Self::FinalSale { .. }
+            | Self::ReturnWindowClosed { .. }
+            | Self::ApprovalNotNeeded { .. }
+            | Self::ApprovalAlreadyDecided { .. }
+            | Self::ApprovalNotGiven
+            | Self::OrderNotPaid { .. }
+            | Self::NotEnoughCredit { .. }
+            | Self::RefundBeyondPaid { .. }
+            | Self::QuarantineTooMany { .. }
             | Self::DatabaseNotEmpty => C::Conflict,
             Self::Internal => C::Internal,
             Self::Transport { .. } => C::Transport,
@@ -959,6 +1069,60 @@ mod tests {
             E::PickupChanged {
                 reference: "WEB-0000081".into(),
             },
+            E::NotAReturnReason { text: text() },
+            E::NotAnItemCondition { text: text() },
+            E::NotARefundMethod { text: text() },
+            E::ReturnNoteRequired,
+            E::NothingToReturn,
+            E::ReturnTooMany {
+                sku: "ROB-0001-NOI-M".into(),
+                left: 1,
+            },
+            E::AlreadyReturned {
+                sku: "ROB-0001-NOI-M".into(),
+                returned: 1,
+                left: 0,
+                location: "Lyon".into(),
+                actor: "associate".into(),
+                at_ms: 1_780_000_000_000,
+            },
+            E::NotDeliveredYet {
+                sku: "ROB-0001-NOI-M".into(),
+            },
+            E::FinalSale {
+                sku: "TIS-0001-ECR-1M".into(),
+            },
+            E::ReturnWindowClosed {
+                sku: "ROB-0001-NOI-M".into(),
+                at_ms: 1_780_000_000_000,
+            },
+            E::ApprovalNotNeeded {
+                reference: "WEB-0000081".into(),
+            },
+            E::ApprovalAlreadyDecided {
+                reference: "WEB-0000081".into(),
+                actor: "manager".into(),
+            },
+            E::ApprovalNotGiven,
+            E::UnknownApproval { approval_id: 7 },
+            E::OrderNotPaid {
+                reference: "WEB-0000081".into(),
+            },
+            E::StoreCreditNeedsCustomer,
+            E::NotEnoughCredit {
+                balance_cents: 1250,
+            },
+            E::CreditAmountInvalid,
+            E::RefundBeyondPaid {
+                reference: "WEB-0000081".into(),
+            },
+            E::QuarantineTooMany {
+                sku: "ROB-0001-NOI-M".into(),
+                left: 1,
+            },
+            E::UnknownReturn {
+                reference: "RET-0000001".into(),
+            },
             E::DatabaseNotEmpty,
             E::Internal,
             E::Transport {
@@ -1062,6 +1226,27 @@ mod tests {
             | E::NotAPickup { .. }
             | E::CollectByNotLater
             | E::PickupChanged { .. }
+            | E::NotAReturnReason { .. }
+            | E::NotAnItemCondition { .. }
+            | E::NotARefundMethod { .. }
+            | E::ReturnNoteRequired
+            | E::NothingToReturn
+            | E::ReturnTooMany { .. }
+            | E::AlreadyReturned { .. }
+            | E::NotDeliveredYet { .. }
+            | E::FinalSale { .. }
+            | E::ReturnWindowClosed { .. }
+            | E::ApprovalNotNeeded { .. }
+            | E::ApprovalAlreadyDecided { .. }
+            | E::ApprovalNotGiven
+            | E::UnknownApproval { .. }
+            | E::OrderNotPaid { .. }
+            | E::StoreCreditNeedsCustomer
+            | E::NotEnoughCredit { .. }
+            | E::CreditAmountInvalid
+            | E::RefundBeyondPaid { .. }
+            | E::QuarantineTooMany { .. }
+            | E::UnknownReturn { .. }
             | E::DatabaseNotEmpty
             | E::Internal
             | E::Transport { .. } => (),

@@ -4,6 +4,7 @@
 pub mod basket;
 pub mod customer;
 pub mod pickup;
+pub mod returns;
 
 use crate::domain::{Lang, Role};
 use serde::{Deserialize, Serialize};

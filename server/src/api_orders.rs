@@ -35,6 +35,11 @@ pub struct OrderBody {
     #[serde(default)]
     pub lang: Option<String>,
     pub payment: PaymentBody,
+    /// What the customer paid for delivery (ship), part of the total;
+    /// given back only when the whole order comes back or an item was
+    /// defective.
+    #[serde(default)]
+    pub delivery_fee_cents: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -309,6 +314,8 @@ fn order_request(body: &OrderBody) -> Result<OrderRequest, AppError> {
         lines,
         payment,
         basket_id: None,
+        credits: Vec::new(),
+        delivery_fee: app::domain::Cents(body.delivery_fee_cents.unwrap_or(0)),
     })
 }
 

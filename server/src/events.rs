@@ -130,7 +130,7 @@ pub async fn pickup_stream(
         )
             .into_response();
     };
-    pickup_events(&state, Some(user.user.location_id), "pickup")
+    pickup_events(&state, Some(user.user.location_id), "pickup", true)
 }
 
 /// `/api/v1/orders/events`: the same changes, for other systems with an
@@ -144,21 +144,33 @@ pub async fn order_stream(
         return error.into_response();
     }
     let location = filter.location.filter(|l| !l.trim().is_empty());
-    pickup_events(&state, location, "order")
+    pickup_events(&state, location, "order", false)
 }
 
-fn pickup_events(state: &AppState, location: Option<String>, name: &'static str) -> Response {
+/// The shop's screens hear every change; other systems only the order's
+/// own (not the shop's approvals).
+fn pickup_events(
+    state: &AppState,
+    location: Option<String>,
+    name: &'static str,
+    internal_too: bool,
+) -> Response {
     let live = BroadcastStream::new(state.events.subscribe_pickups());
     let hello = Event::default()
         .retry(Duration::from_millis(1000))
         .comment("live orders to collect");
     let live = live.filter_map(move |item| {
         let out = match item {
-            Ok(event) if location.as_deref().is_none_or(|l| l == event.location_id) => Some(
-                Event::default()
-                    .event(name)
-                    .data(serde_json::to_string(&*event).unwrap_or_default()),
-            ),
+            Ok(event)
+                if location.as_deref().is_none_or(|l| l == event.location_id)
+                    && (internal_too || !event.change.is_internal()) =>
+            {
+                Some(
+                    Event::default()
+                        .event(name)
+                        .data(serde_json::to_string(&*event).unwrap_or_default()),
+                )
+            }
             Ok(_) => None,
             Err(BroadcastStreamRecvError::Lagged(_)) => Some(resync_event()),
         };

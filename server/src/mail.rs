@@ -175,11 +175,13 @@ impl Mailer {
                 MultiPart::mixed()
                     .singlepart(SinglePart::plain(claimed.body_text.clone()))
                     .singlepart(
-                        Attachment::new("code-retrait.png".to_string()).body(
-                            png,
-                            ContentType::parse("image/png")
-                                .map_err(|e| SendError::Permanent(format!("content type: {e}")))?,
-                        ),
+                        Attachment::new(attachment_name(claimed.qr_text.as_deref()).to_string())
+                            .body(
+                                png,
+                                ContentType::parse("image/png").map_err(|e| {
+                                    SendError::Permanent(format!("content type: {e}"))
+                                })?,
+                            ),
                     ),
             ),
             None => builder
@@ -218,6 +220,17 @@ fn without_password(url: &str) -> String {
             }
         }
         _ => url.to_string(),
+    }
+}
+
+/// The QR image's file name: the pickup code's, or the order's (its
+/// reference, scanned to open the order at the counter).
+fn attachment_name(qr_text: Option<&str>) -> &'static str {
+    match qr_text {
+        Some(text) if text.starts_with(app::domain::pickup::PICKUP_SCAN_PREFIX) => {
+            "code-retrait.png"
+        }
+        _ => "commande.png",
     }
 }
 

@@ -170,6 +170,7 @@ pub async fn basket_checkout(
     basket: i64,
     method: String,
     reference: Option<String>,
+    store_credit_cents: Option<i64>,
     request_key: Option<String>,
 ) -> Result<OrderReceipt, AppError> {
     use crate::services::request_keys::RequestKey;
@@ -183,7 +184,10 @@ pub async fn basket_checkout(
     let once = match filled(request_key) {
         None => None,
         Some(key) => {
-            let what = format!("checkout|{basket}|{}|{reference:?}", method.as_str());
+            let what = format!(
+                "checkout|{basket}|{}|{reference:?}|{store_credit_cents:?}",
+                method.as_str()
+            );
             let owner = format!("staff:{}", staff.username);
             Some(RequestKey::new(&owner, &key, &what)?.from_a_form())
         }
@@ -191,6 +195,7 @@ pub async fn basket_checkout(
     let payment = service::Checkout {
         method,
         reference: filled(reference),
+        store_credit: crate::domain::Cents(store_credit_cents.unwrap_or(0)),
     };
     service::checkout(
         &state.db,

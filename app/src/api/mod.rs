@@ -5,6 +5,7 @@ pub mod basket;
 pub mod customers;
 pub mod kiosk;
 pub mod pickups;
+pub mod returns;
 pub mod session;
 pub mod stock;
 

@@ -1,10 +1,12 @@
 //! Loading states and errors, in the person's language.
 
 use crate::counted;
+use crate::domain::Cents;
 use crate::domain::sign_in::{Wait, wait};
+use crate::domain::time::format_shop_date;
 use crate::error::{AppError, ContactField, TextField};
 use crate::i18n::{Locale, td_string};
-use crate::translate::use_locale;
+use crate::translate::{lang_of, use_locale};
 use leptos::prelude::*;
 
 /// What a page is waiting for.
@@ -330,6 +332,77 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
         E::CollectByNotLater => td_string!(locale, error.collect_by_not_later).to_string(),
         E::PickupChanged { reference } => {
             td_string!(locale, error.pickup_changed, reference).to_string()
+        }
+        E::NotAReturnReason { text } => {
+            td_string!(locale, error.not_a_return_reason, text).to_string()
+        }
+        E::NotAnItemCondition { text } => {
+            td_string!(locale, error.not_an_item_condition, text).to_string()
+        }
+        E::NotARefundMethod { text } => {
+            td_string!(locale, error.not_a_refund_method, text).to_string()
+        }
+        E::ReturnNoteRequired => td_string!(locale, error.return_note_required).to_string(),
+        E::NothingToReturn => td_string!(locale, error.nothing_to_return).to_string(),
+        E::ReturnTooMany { sku, left } => {
+            td_string!(locale, error.return_too_many, sku, left).to_string()
+        }
+        E::AlreadyReturned {
+            sku,
+            returned,
+            left,
+            location,
+            actor,
+            at_ms,
+        } => {
+            let date = format_shop_date(*at_ms, lang_of(locale));
+            td_string!(
+                locale,
+                error.already_returned,
+                sku,
+                returned,
+                left,
+                location,
+                actor,
+                date
+            )
+            .to_string()
+        }
+        E::NotDeliveredYet { sku } => td_string!(locale, error.not_delivered_yet, sku).to_string(),
+        E::FinalSale { sku } => td_string!(locale, error.final_sale, sku).to_string(),
+        E::ReturnWindowClosed { sku, at_ms } => {
+            let date = format_shop_date(*at_ms, lang_of(locale));
+            td_string!(locale, error.return_window_closed, sku, date).to_string()
+        }
+        E::ApprovalNotNeeded { reference } => {
+            td_string!(locale, error.approval_not_needed, reference).to_string()
+        }
+        E::ApprovalAlreadyDecided { reference, actor } => {
+            td_string!(locale, error.approval_already_decided, reference, actor).to_string()
+        }
+        E::ApprovalNotGiven => td_string!(locale, error.approval_not_given).to_string(),
+        E::UnknownApproval { approval_id } => {
+            td_string!(locale, error.unknown_approval, approval_id).to_string()
+        }
+        E::OrderNotPaid { reference } => {
+            td_string!(locale, error.order_not_paid, reference).to_string()
+        }
+        E::StoreCreditNeedsCustomer => {
+            td_string!(locale, error.store_credit_needs_customer).to_string()
+        }
+        E::NotEnoughCredit { balance_cents } => {
+            let balance = Cents(*balance_cents).format(lang_of(locale));
+            td_string!(locale, error.not_enough_credit, balance).to_string()
+        }
+        E::CreditAmountInvalid => td_string!(locale, error.credit_amount_invalid).to_string(),
+        E::RefundBeyondPaid { reference } => {
+            td_string!(locale, error.refund_beyond_paid, reference).to_string()
+        }
+        E::QuarantineTooMany { sku, left } => {
+            td_string!(locale, error.quarantine_too_many, sku, left).to_string()
+        }
+        E::UnknownReturn { reference } => {
+            td_string!(locale, error.unknown_return, reference).to_string()
         }
         E::DatabaseNotEmpty => td_string!(locale, error.database_not_empty).to_string(),
         E::Internal => td_string!(locale, error.internal).to_string(),

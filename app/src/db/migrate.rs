@@ -63,7 +63,26 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "click_and_collect",
         include_str!("../../migrations/0012_click_and_collect.sql"),
     ),
+    (
+        13,
+        "returns",
+        include_str!("../../migrations/0013_returns.sql"),
+    ),
+    (14, "money_backfill", MONEY_BACKFILL),
 ];
+
+const MONEY_BACKFILL: &str = include_str!("../../migrations/0014_money_backfill.sql");
+
+/// Records the payments, refunds and store credit of orders and returns
+/// written without them (the demo seed's, in bulk).
+pub async fn backfill_money(db: &Db) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    for statement in statements(&render(MONEY_BACKFILL, db.backend)) {
+        tx.execute(sqlx::AssertSqlSafe(statement)).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
 
 /// Secondary indexes of `stock_levels`: a bulk load builds them once at the
 /// end rather than entry by entry (at chain scale, in random order).
@@ -126,6 +145,24 @@ fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Applies the migrations not yet applied, each in its own transaction,
 /// then fills derived tables. Returns how many migrations were applied.
+/// A statement marked `{{SQLITE}}` or `{{POSTGRES}}` runs on that
+/// database only (a column's rules change by a table rebuild on SQLite,
+/// by `ALTER TABLE` on PostgreSQL); unmarked ones run on both.
+fn for_backend(statement: &str, backend: Backend) -> Option<String> {
+    let trimmed = statement.trim_start();
+    let (only, rest) = if let Some(rest) = trimmed.strip_prefix("{{SQLITE}}") {
+        (Some(Backend::Sqlite), rest)
+    } else if let Some(rest) = trimmed.strip_prefix("{{POSTGRES}}") {
+        (Some(Backend::Postgres), rest)
+    } else {
+        (None, trimmed)
+    };
+    match only {
+        Some(only) if only != backend => None,
+        _ => Some(rest.to_string()),
+    }
+}
+
 pub async fn migrate(db: &Db) -> Result<usize, sqlx::Error> {
     db.pool
         .execute(
@@ -144,7 +181,9 @@ pub async fn migrate(db: &Db) -> Result<usize, sqlx::Error> {
         }
         let mut tx = db.pool.begin().await?;
         for statement in statements(&render(sql, db.backend)) {
-            tx.execute(sqlx::AssertSqlSafe(statement)).await?;
+            if let Some(statement) = for_backend(&statement, db.backend) {
+                tx.execute(sqlx::AssertSqlSafe(statement)).await?;
+            }
         }
         sqlx::query(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
@@ -196,8 +235,30 @@ mod tests {
     fn no_placeholder_survives_rendering() {
         for backend in [Backend::Sqlite, Backend::Postgres] {
             for (_, _, sql) in MIGRATIONS {
-                assert!(!render(sql, backend).contains("{{"));
+                for statement in statements(&render(sql, backend)) {
+                    if let Some(statement) = for_backend(&statement, backend) {
+                        assert!(!statement.contains("{{"), "{statement}");
+                    }
+                }
             }
+        }
+    }
+
+    #[test]
+    fn a_marked_statement_runs_on_its_database_only() {
+        let sql =
+            "{{SQLITE}} DROP TABLE a;\n{{POSTGRES}} ALTER TABLE a DROP CONSTRAINT c;\nSELECT 1;\n";
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            let kept: Vec<String> = statements(&render(sql, backend))
+                .filter_map(|s| for_backend(&s, backend))
+                .collect();
+            assert_eq!(kept.len(), 2, "{kept:?}");
+            let own = if backend == Backend::Sqlite {
+                "DROP"
+            } else {
+                "ALTER"
+            };
+            assert!(kept[0].trim_start().starts_with(own), "{kept:?}");
         }
     }
 }

@@ -2,7 +2,7 @@
 
 pub(crate) mod batch;
 mod directory;
-mod migrate;
+pub(crate) mod migrate;
 mod search_index;
 
 pub use directory::{Directory, LocationDirectory};

@@ -8,6 +8,7 @@ pub mod lang;
 pub mod money;
 pub mod order;
 pub mod pickup;
+pub mod returns;
 pub mod role;
 pub mod scan;
 pub mod search;

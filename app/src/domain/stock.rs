@@ -93,10 +93,14 @@ pub enum MovementKind {
     Release,
     /// A held item handed to the customer.
     Handover,
+    /// Items out of quarantine for good (damaged beyond sale).
+    WriteOff,
+    /// Items out of quarantine, checked and fine: back on the shelf.
+    QuarantineRelease,
 }
 
 impl MovementKind {
-    pub const ALL: [MovementKind; 10] = [
+    pub const ALL: [MovementKind; 12] = [
         Self::Receipt,
         Self::Sale,
         Self::Return,
@@ -107,6 +111,8 @@ impl MovementKind {
         Self::Reservation,
         Self::Release,
         Self::Handover,
+        Self::WriteOff,
+        Self::QuarantineRelease,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -121,6 +127,8 @@ impl MovementKind {
             Self::Reservation => "reservation",
             Self::Release => "release",
             Self::Handover => "handover",
+            Self::WriteOff => "write_off",
+            Self::QuarantineRelease => "quarantine_release",
         }
     }
 
@@ -150,6 +158,8 @@ pub enum StockEffect {
     Delta {
         on_hand: i64,
         reserved: i64,
+        /// Items kept aside (never available, not in `on_hand`).
+        quarantined: i64,
         floor: Floor,
     },
     /// A count: the counted figure replaces `on_hand`.
@@ -176,6 +186,16 @@ pub enum Movement {
     /// Goods of an order arrive at its pickup shop: onto the shelf and
     /// held for the order at once (no floor but what is there).
     TransferInHeld(Quantity),
+    /// A returned item kept aside (damaged, or at the warehouse to check).
+    ReturnToQuarantine(Quantity),
+    /// Quarantined items gone for good.
+    WriteOff(Quantity),
+    /// Quarantined items checked and put back on the shelf.
+    ReleaseFromQuarantine(Quantity),
+    /// Quarantined items sent to another location.
+    TransferOutQuarantined(Quantity),
+    /// Items arriving into quarantine (to check there).
+    TransferInQuarantined(Quantity),
 }
 
 impl Movement {
@@ -216,6 +236,11 @@ impl Movement {
             Self::Handover(_) => MovementKind::Handover,
             Self::TransferOutHeld(_) => MovementKind::TransferOut,
             Self::TransferInHeld(_) => MovementKind::TransferIn,
+            Self::ReturnToQuarantine(_) => MovementKind::Return,
+            Self::WriteOff(_) => MovementKind::WriteOff,
+            Self::ReleaseFromQuarantine(_) => MovementKind::QuarantineRelease,
+            Self::TransferOutQuarantined(_) => MovementKind::TransferOut,
+            Self::TransferInQuarantined(_) => MovementKind::TransferIn,
         }
     }
 
@@ -224,7 +249,14 @@ impl Movement {
         let delta = |on_hand: i64, reserved: i64, floor| StockEffect::Delta {
             on_hand,
             reserved,
+            quarantined: 0,
             floor,
+        };
+        let aside = |on_hand: i64, quarantined: i64| StockEffect::Delta {
+            on_hand,
+            reserved: 0,
+            quarantined,
+            floor: Reserved,
         };
         match self {
             Self::Receipt(q) | Self::Return(q) | Self::TransferIn(q) => delta(q.get(), 0, Reserved),
@@ -236,6 +268,9 @@ impl Movement {
             Self::Release(q) => delta(0, -q.get(), Reserved),
             Self::Handover(q) | Self::TransferOutHeld(q) => delta(-q.get(), -q.get(), Reserved),
             Self::TransferInHeld(q) => delta(q.get(), q.get(), Reserved),
+            Self::ReturnToQuarantine(q) | Self::TransferInQuarantined(q) => aside(0, q.get()),
+            Self::WriteOff(q) | Self::TransferOutQuarantined(q) => aside(0, -q.get()),
+            Self::ReleaseFromQuarantine(q) => aside(q.get(), -q.get()),
         }
     }
 

@@ -246,6 +246,20 @@ pub struct OrderReceipt {
     pub customer_id: Option<i64>,
     pub lang: Lang,
     pub created_at: i64,
+    /// The delivery fee paid with the goods (web orders shipped home).
+    #[serde(default)]
+    pub delivery_fee: Cents,
+    /// Paid with store credit or with what an exchange's return is worth.
+    #[serde(default)]
+    pub credit_used: Cents,
+}
+
+impl OrderReceipt {
+    /// What the order costs in all: the goods after discounts, and the
+    /// delivery fee.
+    pub fn to_pay(&self) -> Cents {
+        Cents(self.totals.net.0 + self.delivery_fee.0)
+    }
 }
 
 /// One order holding stock at a location, as staff see it when they ask
@@ -284,6 +298,8 @@ pub const PICKUP_REMINDER: &str = "pickup_reminder";
 pub const PICKUP_EXPIRED: &str = "pickup_expired";
 /// Items the customer will not get (missing at the pick).
 pub const ITEMS_CANCELLED: &str = "items_cancelled";
+/// The receipt of a return: what came back and how the money goes back.
+pub const RETURN_RECEIPT: &str = "return_receipt";
 
 /// A message to the customer about an order, as staff see it (the
 /// address masked).

@@ -152,6 +152,20 @@ pub enum PickupChange {
     CustomerWaiting,
     /// Someone took the waiting customer.
     Attended,
+    /// Items of the order were taken back (a return recorded).
+    Returned,
+    /// An associate asked a manager to take back a late return.
+    ApprovalAsked,
+    /// A manager approved or refused a late return.
+    ApprovalDecided,
+}
+
+impl PickupChange {
+    /// A change of the shop's own workflow, not of the order: other
+    /// systems are not told of it.
+    pub fn is_internal(self) -> bool {
+        matches!(self, Self::ApprovalAsked | Self::ApprovalDecided)
+    }
 }
 
 /// One live change of an order to collect.

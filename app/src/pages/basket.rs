@@ -309,6 +309,9 @@ fn BasketBody(
                         basket: id,
                         method: form.text("method").unwrap_or_default(),
                         reference: form.text("reference"),
+                        store_credit_cents: form
+                            .text("store_credit")
+                            .and_then(|c| c.parse::<i64>().ok()),
                         request_key: form.text("request_key"),
                     });
                 }

@@ -221,6 +221,8 @@ fn movement_label(locale: Locale, kind: MovementKind) -> String {
         MovementKind::Reservation => td_string!(locale, movement.reservation),
         MovementKind::Release => td_string!(locale, movement.release),
         MovementKind::Handover => td_string!(locale, movement.handover),
+        MovementKind::WriteOff => td_string!(locale, movement.write_off),
+        MovementKind::QuarantineRelease => td_string!(locale, movement.quarantine_release),
     }
     .to_string()
 }

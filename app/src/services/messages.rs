@@ -11,7 +11,7 @@ use crate::error::AppResult;
 use crate::i18n::td_string;
 use crate::model::basket::{
     FulfilmentView, ITEMS_CANCELLED, ORDER_CANCELLED_UNPAID, ORDER_CONFIRMATION, OrderReceipt,
-    PICKUP_EXPIRED, PICKUP_READY, PICKUP_REMINDER,
+    PICKUP_EXPIRED, PICKUP_READY, PICKUP_REMINDER, RETURN_RECEIPT,
 };
 use crate::translate::locale_of;
 use sqlx::AnyConnection;
@@ -61,6 +61,16 @@ fn letter(
     subject: String,
     lines: &[String],
 ) -> Option<NewMessage> {
+    letter_with_qr(receipt, kind, subject, lines, None)
+}
+
+fn letter_with_qr(
+    receipt: &OrderReceipt,
+    kind: &'static str,
+    subject: String,
+    lines: &[String],
+    qr_text: Option<String>,
+) -> Option<NewMessage> {
     let to = To {
         order_id: receipt.order_id,
         email: receipt.contact_email.clone()?,
@@ -72,7 +82,7 @@ fn letter(
         receipt.order_id.to_string(),
         subject,
         lines,
-        None,
+        qr_text,
     ))
 }
 
@@ -170,6 +180,14 @@ pub async fn order_confirmation(
         let discount = receipt.totals.discount.format(lang);
         lines.push(td_string!(locale, mail.discount, discount = discount).to_string());
     }
+    if receipt.delivery_fee != Cents(0) {
+        let fee = receipt.delivery_fee.format(lang);
+        lines.push(td_string!(locale, mail.delivery_fee, fee = fee).to_string());
+    }
+    if receipt.credit_used != Cents(0) {
+        let credit = receipt.credit_used.format(lang);
+        lines.push(td_string!(locale, mail.credit_used, credit = credit).to_string());
+    }
     lines.push(payment_line(receipt, lang));
     lines.push(String::new());
     if receipt
@@ -179,16 +197,20 @@ pub async fn order_confirmation(
     {
         lines.push(td_string!(locale, mail.collect_later).to_string());
     }
+    lines.push(td_string!(locale, mail.order_qr_how).to_string());
     let subject = td_string!(
         locale,
         mail.confirmation_subject,
         reference = receipt.reference.as_str()
     );
-    Ok(letter(
+    // The QR carries the reference: scanned at the counter, it opens the
+    // order (a return, a question).
+    Ok(letter_with_qr(
         receipt,
         ORDER_CONFIRMATION,
         subject.to_string(),
         &lines,
+        Some(receipt.reference.clone()),
     ))
 }
 
@@ -506,4 +528,97 @@ pub async fn items_cancelled(
         &text,
         None,
     )))
+}
+
+/// The receipt of a return, to the order's address in the order's
+/// language: what came back, where it came back, how much goes back and
+/// how. `None` when there is no address to write to.
+pub fn return_receipt(
+    receipt: &crate::model::returns::ReturnReceipt,
+    order_id: i64,
+) -> Option<NewMessage> {
+    use crate::domain::returns::RefundMethod;
+    let lang = receipt.lang;
+    let locale = locale_of(lang);
+    let mut lines = vec![
+        td_string!(
+            locale,
+            mail.return_intro,
+            order = receipt.order_reference.as_str(),
+            shop = receipt.location_name.as_str(),
+            date = format_shop_date(receipt.created_at, lang)
+        )
+        .to_string(),
+    ];
+    for line in &receipt.lines {
+        let text = td_string!(
+            locale,
+            mail.return_line,
+            product = line.product_name.as_str(),
+            colour = line.colour.as_str(),
+            size = line.size.as_str(),
+            quantity = line.quantity,
+            amount = line.refund.format(lang)
+        );
+        lines.push(format!("  - {text}"));
+    }
+    if receipt.delivery_fee != Cents(0) {
+        let fee = receipt.delivery_fee.format(lang);
+        lines.push(td_string!(locale, mail.return_fee, fee = fee).to_string());
+    }
+    lines.push(String::new());
+    if receipt.applied_to_exchange != Cents(0) {
+        lines.push(
+            td_string!(
+                locale,
+                mail.return_exchange,
+                amount = receipt.applied_to_exchange.format(lang),
+                reference = receipt.exchange_reference.as_deref().unwrap_or_default()
+            )
+            .to_string(),
+        );
+    }
+    let rest = Cents(receipt.refund.0 - receipt.applied_to_exchange.0);
+    if rest != Cents(0) {
+        let amount = rest.format(lang);
+        let text = match receipt.refund_method {
+            RefundMethod::StoreCredit => td_string!(
+                locale,
+                mail.return_credit,
+                amount = amount,
+                balance = receipt.store_credit_after.unwrap_or_default().format(lang)
+            )
+            .to_string(),
+            RefundMethod::OriginalPayment => {
+                td_string!(locale, mail.return_refund, amount = amount).to_string()
+            }
+        };
+        lines.push(text);
+    }
+    lines.push(
+        td_string!(
+            locale,
+            mail.return_reference,
+            reference = receipt.reference.as_str()
+        )
+        .to_string(),
+    );
+    let to = To {
+        order_id,
+        email: receipt.contact_email.clone()?,
+        lang,
+    };
+    let subject = td_string!(
+        locale,
+        mail.return_subject,
+        reference = receipt.order_reference.as_str()
+    );
+    Some(letter_to(
+        &to,
+        RETURN_RECEIPT,
+        receipt.return_id.to_string(),
+        subject.to_string(),
+        &lines,
+        None,
+    ))
 }

@@ -12,6 +12,7 @@ pub mod orders;
 pub mod outbox;
 pub mod pickups;
 pub mod request_keys;
+pub mod returns;
 pub mod seed;
 pub mod stock;
 pub mod webhooks;

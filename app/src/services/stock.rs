@@ -184,7 +184,7 @@ pub async fn transfer(
     })
 }
 
-type LevelAfter = (i64, i64, i64, i64, String);
+type LevelAfter = (i64, i64, i64, i64, String, i64);
 
 /// Applies a movement inside the caller's transaction: the level update
 /// (refused by the database when a floor would be crossed), then the ledger
@@ -202,19 +202,24 @@ pub async fn apply_movement(
     if after.is_none() && ensure_level_row(conn, &request.sku, &request.location).await? {
         after = update_level(conn, sku, location, request.movement).await?;
     }
-    let Some((on_hand, reserved, safety, on_hand_delta, product_id)) = after else {
+    let Some((on_hand, reserved, safety, on_hand_delta, product_id, quarantined_after)) = after
+    else {
         return Err(explain_refusal(conn, &request.sku, &request.location, request.movement).await);
     };
-    let reserved_delta = match request.movement.effect() {
-        StockEffect::Delta { reserved, .. } => reserved,
-        StockEffect::SetOnHand(_) => 0,
+    let (reserved_delta, quarantined_delta) = match request.movement.effect() {
+        StockEffect::Delta {
+            reserved,
+            quarantined,
+            ..
+        } => (reserved, quarantined),
+        StockEffect::SetOnHand(_) => (0, 0),
     };
     let at_ms = now_ms();
     let kind = request.movement.kind();
     let seq: i64 = sqlx::query_scalar(
         "INSERT INTO stock_movements (sku, location_id, kind, on_hand_delta, reserved_delta, on_hand_after, \
-             reserved_after, reason, reference, actor, device, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq",
+             reserved_after, reason, reference, actor, device, created_at, quarantined_delta, quarantined_after) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING seq",
     )
     .bind(sku)
     .bind(location)
@@ -228,6 +233,8 @@ pub async fn apply_movement(
     .bind(actor.name.as_str())
     .bind(actor.device.as_str())
     .bind(at_ms)
+    .bind(quarantined_delta)
+    .bind(quarantined_after)
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query("UPDATE stock_levels SET last_seq = $1 WHERE sku = $2 AND location_id = $3")
@@ -267,6 +274,7 @@ async fn update_level(
         StockEffect::Delta {
             on_hand,
             reserved,
+            quarantined,
             floor,
         } => {
             let keep_safety: i64 = match floor {
@@ -275,18 +283,20 @@ async fn update_level(
             };
             sqlx::query_as(
                 "UPDATE stock_levels \
-                 SET on_hand = on_hand + $1, reserved = reserved + $2, last_delta = $1 \
+                 SET on_hand = on_hand + $1, reserved = reserved + $2, quarantined = quarantined + $6, \
+                     last_delta = $1 \
                  WHERE sku = $3 AND location_id = $4 \
-                   AND on_hand + $1 >= 0 AND reserved + $2 >= 0 \
+                   AND on_hand + $1 >= 0 AND reserved + $2 >= 0 AND quarantined + $6 >= 0 \
                    AND (on_hand + $1) - (reserved + $2) - (CASE WHEN $5 = 1 THEN safety ELSE 0 END) >= 0 \
                  RETURNING on_hand, reserved, safety, last_delta, \
-                   (SELECT product_id FROM skus WHERE skus.sku = stock_levels.sku)",
+                   (SELECT product_id FROM skus WHERE skus.sku = stock_levels.sku), quarantined",
             )
             .bind(on_hand)
             .bind(reserved)
             .bind(sku)
             .bind(location)
             .bind(keep_safety)
+            .bind(quarantined)
             .fetch_optional(&mut *conn)
             .await
         }
@@ -295,7 +305,7 @@ async fn update_level(
                 "UPDATE stock_levels SET on_hand = $1, last_delta = $1 - on_hand \
                  WHERE sku = $2 AND location_id = $3 AND $1 >= reserved \
                  RETURNING on_hand, reserved, safety, last_delta, \
-                   (SELECT product_id FROM skus WHERE skus.sku = stock_levels.sku)",
+                   (SELECT product_id FROM skus WHERE skus.sku = stock_levels.sku), quarantined",
             )
             .bind(counted)
             .bind(sku)

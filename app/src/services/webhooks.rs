@@ -37,6 +37,7 @@ pub async fn secret_of(db: &Db, url: &str) -> AppResult<Option<String>> {
 
 /// Queues `events` for every subscriber, inside the caller's transaction.
 pub async fn enqueue(conn: &mut AnyConnection, events: &[PickupEvent]) -> AppResult<()> {
+    let events: Vec<&PickupEvent> = events.iter().filter(|e| !e.change.is_internal()).collect();
     if events.is_empty() {
         return Ok(());
     }
@@ -45,7 +46,7 @@ pub async fn enqueue(conn: &mut AnyConnection, events: &[PickupEvent]) -> AppRes
             .fetch_all(&mut *conn)
             .await?;
     for (id, url) in subscribers {
-        for event in events {
+        for event in &events {
             let body = serde_json::to_string(event).map_err(|err| {
                 tracing::error!(error = %err, "order event not serialisable");
                 crate::error::AppError::Internal

@@ -102,6 +102,8 @@ pub async fn ready_orders(url: &str, count: usize, tag: &str) -> Result<Vec<Read
                 paid: true,
             },
             basket_id: None,
+            credits: Vec::new(),
+            delivery_fee: app::domain::Cents(0),
         };
         let key = RequestKey::new("bench", &format!("pickup-{tag}-{n}"), "bench")
             .map_err(|e| e.to_string())?;

@@ -154,6 +154,7 @@ async fn order_to_collect(db: &Db, bus: &EventBus, nth: i64, lang: Lang) -> Stri
     let payment = Checkout {
         method: PaymentMethod::Cash,
         reference: None,
+        store_credit: app::domain::Cents(0),
     };
     checkout(db, bus, &staff, id, &payment, None)
         .await

@@ -76,6 +76,7 @@ fn paid_by_card() -> Checkout {
     Checkout {
         method: PaymentMethod::Card,
         reference: Some("TPE-0042".into()),
+        store_credit: app::domain::Cents(0),
     }
 }
 
@@ -705,6 +706,7 @@ async fn a_pay_by_link_order_waits_for_its_payment(engine: Engine) {
     let link = Checkout {
         method: PaymentMethod::Link,
         reference: None,
+        store_credit: app::domain::Cents(0),
     };
     let id = guest_basket(&db, &staff, &[line(&sku, 1, Fulfilment::Carry, None)]).await;
     assert_eq!(
@@ -714,6 +716,7 @@ async fn a_pay_by_link_order_waits_for_its_payment(engine: Engine) {
     let card_without_reference = Checkout {
         method: PaymentMethod::Card,
         reference: Some("  ".into()),
+        store_credit: app::domain::Cents(0),
     };
     assert_eq!(
         checkout(&db, &bus, &staff, id, &card_without_reference, None).await,

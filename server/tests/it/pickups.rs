@@ -77,6 +77,8 @@ async fn web_order(
             paid: true,
         },
         basket_id: None,
+        credits: Vec::new(),
+        delivery_fee: app::domain::Cents(0),
     };
     let once = RequestKey::new("api:web-shop", key, key).expect("key");
     place_once(db, bus, &request, &tester(), &once)

@@ -5,8 +5,9 @@
 //! handed away or ordered meanwhile is refused with what happened to it.
 
 use super::{
-    LineRequest, OrderRequest, PaymentRequest, available_by_location, catalogue_item, choice,
-    commit_placed, lead_times, pick_source, pickup_shop, place, places, policies, receipt,
+    CreditMethod, CreditRequest, LineRequest, OrderRequest, PaymentRequest, available_by_location,
+    catalogue_item, choice, commit_placed, lead_times, pick_source, pickup_shop, place, places,
+    policies, receipt,
 };
 use crate::db::{Db, now_ms};
 use crate::domain::basket::{
@@ -15,7 +16,7 @@ use crate::domain::basket::{
 use crate::domain::customer::{Email, mask_email};
 use crate::domain::order::{Channel, Fulfilment};
 use crate::domain::sourcing::{Need, source_options};
-use crate::domain::{Lang, LocationId, Quantity, Role, Sku};
+use crate::domain::{Cents, Lang, LocationId, Quantity, Role, Sku};
 use crate::error::{AppError, AppResult, TextField};
 use crate::model::basket::{
     ApprovalView, BasketCustomer, BasketLineView, BasketStatus, BasketView, HandedTo, OrderReceipt,
@@ -545,7 +546,7 @@ pub async fn waiting(db: &Db, staff: &Staff) -> AppResult<Vec<WaitingBasket>> {
                 channel: Channel::from_code(&channel),
                 handed_to: HandedTo::from_code(&handed_to).unwrap_or(HandedTo::Associate),
                 items,
-                total: crate::domain::Cents(total),
+                total: Cents(total),
                 handed_by: holder,
                 since_ms: since,
             },
@@ -845,6 +846,8 @@ pub async fn view(db: &Db, staff: &Staff, id: i64) -> AppResult<BasketView> {
 pub struct Checkout {
     pub method: PaymentMethod,
     pub reference: Option<String>,
+    /// The customer's store credit to spend first (none: zero).
+    pub store_credit: Cents,
 }
 
 /// Turns the basket into one order, atomically: prices from the
@@ -982,6 +985,15 @@ async fn order_request(
             paid: false,
         },
         basket_id: Some(id),
+        credits: if payment.store_credit.0 > 0 {
+            vec![CreditRequest {
+                method: CreditMethod::StoreCredit,
+                up_to: payment.store_credit,
+            }]
+        } else {
+            Vec::new()
+        },
+        delivery_fee: Cents(0),
     })
 }
 

@@ -196,6 +196,37 @@ pub struct OrderRequest {
     pub payment: PaymentRequest,
     /// The basket it comes from: its approvals are the ones that count.
     pub basket_id: Option<i64>,
+    /// Paid first, before `payment`: the customer's store credit, or what
+    /// an exchange's return is worth.
+    pub credits: Vec<CreditRequest>,
+    /// The delivery fee (web orders shipped home), part of the total.
+    pub delivery_fee: Cents,
+}
+
+/// Money the customer already has with the chain, spent on an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreditMethod {
+    /// Their store credit balance (a customer on record).
+    StoreCredit,
+    /// What the items returned in an exchange are worth.
+    Exchange,
+}
+
+impl CreditMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::StoreCredit => "store_credit",
+            Self::Exchange => "exchange",
+        }
+    }
+}
+
+/// Up to `up_to` of a credit spent on the order (less when the order costs
+/// less).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreditRequest {
+    pub method: CreditMethod,
+    pub up_to: Cents,
 }
 
 /// Longest payment reference kept.
@@ -275,8 +306,14 @@ pub async fn place(
         return Err(AppError::BasketEmpty);
     }
     let payment_reference = clean_reference(request.payment.reference.as_deref())?;
-    if request.payment.method.needs_reference() && payment_reference.is_none() {
+    if request.payment.method.needs_reference()
+        && payment_reference.is_none()
+        && request.credits.is_empty()
+    {
         return Err(AppError::PaymentReferenceRequired);
+    }
+    if request.delivery_fee.0 < 0 || request.credits.iter().any(|c| c.up_to.0 < 0) {
+        return Err(AppError::CreditAmountInvalid);
     }
     let takes_now = request
         .lines
@@ -447,8 +484,9 @@ pub async fn place(
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (reference, customer_id, channel, fulfilment, status, selling_location_id, \
              pickup_location_id, ship_address, total_cents, created_by, device, created_at, updated_at, \
-             payment_status, pay_by, contact_email, lang, discount_cents) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17) RETURNING id",
+             payment_status, pay_by, contact_email, lang, discount_cents, delivery_fee_cents) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, $18) \
+         RETURNING id",
     )
     .bind(&pending)
     .bind(request.customer_id)
@@ -458,7 +496,7 @@ pub async fn place(
     .bind(request.selling.as_ref().map(LocationId::as_str))
     .bind(first_pickup.as_deref())
     .bind(ship_address.as_deref())
-    .bind(totals.net.0)
+    .bind(totals.net.0 + request.delivery_fee.0)
     .bind(actor.name.as_str())
     .bind(actor.device.as_str())
     .bind(now)
@@ -467,6 +505,7 @@ pub async fn place(
     .bind(contact_email.as_deref())
     .bind(request.lang.code())
     .bind(totals.discount.0)
+    .bind(request.delivery_fee.0)
     .fetch_one(&mut *conn)
     .await?;
     let reference = format!(
@@ -600,19 +639,56 @@ pub async fn place(
     }
 
     if paid {
-        sqlx::query(
-            "INSERT INTO payments (order_id, method, amount_cents, reference, recorded_by, device, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(order_id)
-        .bind(request.payment.method.as_str())
-        .bind(totals.net.0)
-        .bind(payment_reference.as_deref())
-        .bind(actor.name.as_str())
-        .bind(actor.device.as_str())
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+        // Credits first (store credit, an exchange's value), then the rest
+        // the way the customer pays it.
+        let mut to_pay = totals.net.0 + request.delivery_fee.0;
+        for credit in &request.credits {
+            let amount = credit.up_to.0.min(to_pay);
+            if amount <= 0 {
+                continue;
+            }
+            if credit.method == CreditMethod::StoreCredit {
+                let customer_id = request
+                    .customer_id
+                    .ok_or(AppError::StoreCreditNeedsCustomer)?;
+                crate::services::returns::record::move_credit(
+                    conn,
+                    customer_id,
+                    -amount,
+                    "spend",
+                    Some(order_id),
+                    None,
+                    actor,
+                )
+                .await?;
+            }
+            record_payment(
+                conn,
+                order_id,
+                credit.method.as_str(),
+                amount,
+                None,
+                actor,
+                now,
+            )
+            .await?;
+            to_pay -= amount;
+        }
+        if to_pay > 0 {
+            if request.payment.method.needs_reference() && payment_reference.is_none() {
+                return Err(AppError::PaymentReferenceRequired);
+            }
+            record_payment(
+                conn,
+                order_id,
+                request.payment.method.as_str(),
+                to_pay,
+                payment_reference.as_deref(),
+                actor,
+                now,
+            )
+            .await?;
+        }
     }
     let receipt = receipt(conn, directory, order_id).await?;
     // The confirmation is queued with the order: both are kept, or neither.
@@ -620,6 +696,31 @@ pub async fn place(
         super::outbox::enqueue(conn, &message).await?;
     }
     Ok((receipt, events))
+}
+
+async fn record_payment(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    method: &str,
+    amount: i64,
+    reference: Option<&str>,
+    actor: &Actor,
+    now: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO payments (order_id, method, amount_cents, reference, recorded_by, device, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(order_id)
+    .bind(method)
+    .bind(amount)
+    .bind(reference)
+    .bind(actor.name.as_str())
+    .bind(actor.device.as_str())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Commits the transaction of a placed order: the answer kept for its
@@ -787,6 +888,7 @@ struct OrderRow {
     customer_id: Option<i64>,
     lang: String,
     created_at: i64,
+    delivery_fee_cents: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -823,7 +925,7 @@ pub async fn receipt(
 ) -> AppResult<OrderReceipt> {
     let order: Option<OrderRow> = sqlx::query_as(
         "SELECT reference, channel, status, payment_status, pay_by, contact_email, customer_id, lang, \
-                created_at \
+                created_at, delivery_fee_cents \
          FROM orders WHERE id = $1",
     )
     .bind(order_id)
@@ -848,10 +950,18 @@ pub async fn receipt(
     .fetch_all(&mut *conn)
     .await?;
     let payment: Option<(String, Option<String>)> = sqlx::query_as(
-        "SELECT method, reference FROM payments WHERE order_id = $1 ORDER BY id DESC LIMIT 1",
+        "SELECT method, reference FROM payments WHERE order_id = $1 \
+           AND method NOT IN ('store_credit', 'exchange') ORDER BY id DESC LIMIT 1",
     )
     .bind(order_id)
     .fetch_optional(&mut *conn)
+    .await?;
+    let credit_used: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM payments \
+         WHERE order_id = $1 AND method IN ('store_credit', 'exchange')",
+    )
+    .bind(order_id)
+    .fetch_one(&mut *conn)
     .await?;
     let name = |id: &Option<String>| {
         id.as_deref()
@@ -923,6 +1033,8 @@ pub async fn receipt(
         customer_id: order.customer_id,
         lang: Lang::parse(&order.lang).unwrap_or_default(),
         created_at: order.created_at,
+        delivery_fee: Cents(order.delivery_fee_cents),
+        credit_used: Cents(credit_used),
     })
 }
 

@@ -169,6 +169,10 @@ pub async fn seed(
     if db.backend == Backend::Postgres {
         reset_identity_sequences(db).await?;
     }
+    // The orders' payments, the returns' refunds and store credit.
+    crate::db::migrate::backfill_money(db).await?;
+    insert_return_rules(db, &locations).await?;
+    progress.step("payments, refunds and store credit of the orders");
     // A demo chain shows late pickups from the start; the small chains of
     // the tests do without.
     if params.shops >= 12 {

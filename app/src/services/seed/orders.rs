@@ -1,17 +1,23 @@
 //! Web, shop and kiosk orders in every state, with pickups and returns.
 
 use super::*;
+use crate::domain::returns::ReturnReason;
 
 pub(super) const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-pub(super) const RETURN_REASONS: &[&str] = &[
-    "Taille trop petite",
-    "Taille trop grande",
-    "Couleur différente de la photo",
-    "Défaut de fabrication",
-    "Ne correspond pas à mes attentes",
-    "Reçu en double",
+pub(super) const RETURN_REASONS: &[ReturnReason] = &[
+    ReturnReason::TooSmall,
+    ReturnReason::TooBig,
+    ReturnReason::NotAsPictured,
+    ReturnReason::Defective,
+    ReturnReason::ChangedMind,
+    ReturnReason::ArrivedLate,
 ];
+
+/// Delivery home is free from this order total up; below, the web shop
+/// charges [`DELIVERY_FEE_CENTS`].
+const FREE_DELIVERY_FROM_CENTS: i64 = 5000;
+const DELIVERY_FEE_CENTS: i64 = 495;
 
 /// The events that lead from `placed` to `target`, checked against the
 /// state machine (a path it refuses is a bug in this seed).
@@ -107,6 +113,7 @@ pub(super) async fn insert_orders(
             "ship_address",
             "pickup_code",
             "total_cents",
+            "delivery_fee_cents",
             "idempotency_key",
             "created_by",
             "device",
@@ -183,6 +190,7 @@ pub(super) async fn insert_orders(
         "returns",
         &[
             "id",
+            "reference",
             "order_id",
             "location_id",
             "refund_cents",
@@ -200,6 +208,7 @@ pub(super) async fn insert_orders(
             "quantity",
             "reason",
             "item_condition",
+            "disposition",
             "refund_cents",
         ],
     );
@@ -293,6 +302,14 @@ pub(super) async fn insert_orders(
             }
         }
         let is_collect = fulfilment == Fulfilment::Collect;
+        let delivery_fee = if channel == "web"
+            && fulfilment == Fulfilment::Ship
+            && total < FREE_DELIVERY_FROM_CENTS
+        {
+            DELIVERY_FEE_CENTS
+        } else {
+            0
+        };
         let code = is_collect.then(|| {
             // The main sequence still draws what it drew for six-digit
             // codes, so that every order after this one stays the same.
@@ -368,7 +385,8 @@ pub(super) async fn insert_orders(
                 V::Null
             },
             code.map(V::T).unwrap_or(V::Null),
-            V::I(total),
+            V::I(total + delivery_fee),
+            V::I(delivery_fee),
             V::Null,
             V::T(actor.clone()),
             V::T(device.clone()),
@@ -459,6 +477,7 @@ pub(super) async fn insert_orders(
             };
             returns.push(vec![
                 V::I(return_id),
+                V::T(format!("RET-{return_id:07}")),
                 V::I(order_id),
                 V::T(customer.home_location.clone()),
                 V::I(*price),
@@ -467,18 +486,22 @@ pub(super) async fn insert_orders(
                 V::T(format!("tablet-{}", customer.home_location)),
                 V::I(created_at + 5 * DAY_MS),
             ]);
-            let condition = if rng.random_bool(0.85) {
-                "sellable"
+            let (condition, goes) = if rng.random_bool(0.85) {
+                ("resellable", "restock")
             } else {
-                "damaged"
+                ("damaged", "quarantine")
             };
-            let reason = RETURN_REASONS.choose(rng).copied().unwrap_or("Autre");
+            let reason = RETURN_REASONS
+                .choose(rng)
+                .copied()
+                .unwrap_or(ReturnReason::ChangedMind);
             return_lines.push(vec![
                 V::I(return_id),
                 V::I(*lid),
                 V::I(1),
-                V::T(reason.into()),
+                V::T(reason.as_str().into()),
                 V::T(condition.into()),
+                V::T(goes.into()),
                 V::I(*price),
             ]);
         }

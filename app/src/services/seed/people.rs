@@ -56,7 +56,56 @@ pub(super) async fn insert_staff(db: &Db, locations: &[PlannedLocation]) -> AppR
             ]);
         }
     }
+    // Each warehouse has one account, which receives the goods returned
+    // in the shops (and sends the goods of orders to collect).
+    for (i, l) in locations
+        .iter()
+        .filter(|l| l.kind == "warehouse")
+        .enumerate()
+    {
+        let username = if i == 0 {
+            "entrepot".to_string()
+        } else {
+            format!("entrepot.{}", l.id.to_lowercase())
+        };
+        batch.push(vec![
+            V::T(username),
+            V::T(format!("Réception {}", l.name)),
+            V::T("associate".into()),
+            V::T(l.id.clone()),
+            V::T(hash.clone()),
+            V::I(1),
+        ]);
+    }
     batch.flush(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The chain's return rules beyond the migration's defaults: every fifth
+/// shop sells only ready-to-wear (returns of fabrics and haberdashery go
+/// to the warehouse), and the eighth sends all its returns there.
+pub(super) async fn insert_return_rules(db: &Db, locations: &[PlannedLocation]) -> AppResult<()> {
+    let mut tx = db.pool.begin().await?;
+    for (i, l) in locations.iter().filter(|l| l.kind == "store").enumerate() {
+        if i % 5 == 4 {
+            for department in ["Tissus", "Mercerie"] {
+                sqlx::query(
+                    "INSERT INTO departments_not_carried (location_id, department) VALUES ($1, $2)",
+                )
+                .bind(&l.id)
+                .bind(department)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        if i == 7 {
+            sqlx::query("UPDATE locations SET restock_returns = 0 WHERE id = $1")
+                .bind(&l.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -63,6 +63,8 @@ pub(super) async fn insert_showcase(db: &Db, locations: &[PlannedLocation]) -> A
                     paid: true,
                 },
                 basket_id: None,
+                credits: Vec::new(),
+                delivery_fee: crate::domain::Cents(0),
             };
             let key = RequestKey::new("seed", &format!("showcase-{}-{slot}", shop.id), "showcase")?;
             let seeder = Actor::new("web", "web-shop");
