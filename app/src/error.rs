@@ -350,6 +350,8 @@ pub enum AppError {
     QuarantineTooMany { sku: String, left: i64 },
     #[error("No return has the reference {reference}.")]
     UnknownReturn { reference: String },
+    #[error("Order {reference} has nothing shipped home.")]
+    NotAShipment { reference: String },
     #[error("The database already holds data: the demo chain is seeded only into an empty one.")]
     DatabaseNotEmpty,
 
@@ -586,6 +588,7 @@ impl From<WireError> for AppError {
             "refund_beyond_paid" => Self::RefundBeyondPaid { reference },
             "quarantine_too_many" => Self::QuarantineTooMany { sku, left },
             "unknown_return" => Self::UnknownReturn { reference },
+            "not_a_shipment" => Self::NotAShipment { reference },
             "database_not_empty" => Self::DatabaseNotEmpty,
             "internal" => Self::Internal,
             "transport" => Self::Transport { detail },
@@ -757,6 +760,7 @@ impl AppError {
             | Self::NotEnoughCredit { .. }
             | Self::RefundBeyondPaid { .. }
             | Self::QuarantineTooMany { .. }
+            | Self::NotAShipment { .. }
             | Self::DatabaseNotEmpty => C::Conflict,
             Self::Internal => C::Internal,
             Self::Transport { .. } => C::Transport,
@@ -1123,6 +1127,9 @@ mod tests {
             E::UnknownReturn {
                 reference: "RET-0000001".into(),
             },
+            E::NotAShipment {
+                reference: "STORE-0000001".into(),
+            },
             E::DatabaseNotEmpty,
             E::Internal,
             E::Transport {
@@ -1247,6 +1254,7 @@ mod tests {
             | E::RefundBeyondPaid { .. }
             | E::QuarantineTooMany { .. }
             | E::UnknownReturn { .. }
+            | E::NotAShipment { .. }
             | E::DatabaseNotEmpty
             | E::Internal
             | E::Transport { .. } => (),

@@ -81,6 +81,14 @@ pub struct PaymentBody {
     pub reference: Option<String>,
 }
 
+/// What the web shop relays of the carrier's news.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShipmentBody {
+    /// `shipped` (the parcel left) or `delivered` (the customer has it).
+    pub status: String,
+}
+
 /// What the web shop sends to confirm a payment by link.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -373,4 +381,30 @@ pub async fn post_payment(
         Json(OrderAnswer::from(done.value)).into_response(),
         done.replayed,
     ))
+}
+
+/// `POST /orders/{reference}/shipment`
+pub async fn post_shipment(
+    ApiCaller(client): ApiCaller,
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    body: Result<Json<ShipmentBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    use app::services::orders::shipping::{ShipmentStep, record_shipment};
+    let Json(body) = body.map_err(|rejection| AppError::Malformed {
+        detail: rejection.body_text(),
+    })?;
+    let step = match body.status.trim() {
+        "shipped" => ShipmentStep::Shipped,
+        "delivered" => ShipmentStep::Delivered,
+        other => {
+            return Err(AppError::Malformed {
+                detail: format!("'{other}' is neither shipped nor delivered"),
+            }
+            .into());
+        }
+    };
+    let actor = Actor::new(format!("api:{}", client.name), "api");
+    let order = record_shipment(&state.db, &state.events, &reference, step, &actor).await?;
+    Ok(Json(OrderAnswer::from(order)).into_response())
 }

@@ -32,6 +32,10 @@ pub fn router() -> Router<AppState> {
             "/orders/{reference}/payment",
             post(crate::api_orders::post_payment),
         )
+        .route(
+            "/orders/{reference}/shipment",
+            post(crate::api_orders::post_shipment),
+        )
         .route("/customers", get(crate::api_customers::find_customers))
         .route(
             "/customers/{id}",

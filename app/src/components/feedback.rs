@@ -404,6 +404,9 @@ pub fn error_text(locale: Locale, error: &AppError) -> String {
         E::UnknownReturn { reference } => {
             td_string!(locale, error.unknown_return, reference).to_string()
         }
+        E::NotAShipment { reference } => {
+            td_string!(locale, error.not_a_shipment, reference).to_string()
+        }
         E::DatabaseNotEmpty => td_string!(locale, error.database_not_empty).to_string(),
         E::Internal => td_string!(locale, error.internal).to_string(),
         E::Transport { .. } => td_string!(locale, error.transport).to_string(),

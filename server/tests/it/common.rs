@@ -342,10 +342,12 @@ pub async fn assert_ledger_matches_levels(db: &Db) {
     let mismatches: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM stock_levels l \
          LEFT JOIN (SELECT sku, location_id, CAST(SUM(on_hand_delta) AS BIGINT) AS oh, \
-                           CAST(SUM(reserved_delta) AS BIGINT) AS rs \
+                           CAST(SUM(reserved_delta) AS BIGINT) AS rs, \
+                           CAST(SUM(quarantined_delta) AS BIGINT) AS qu \
                     FROM stock_movements GROUP BY sku, location_id) m \
            ON m.sku = l.sku AND m.location_id = l.location_id \
          WHERE COALESCE(m.oh, 0) <> l.on_hand OR COALESCE(m.rs, 0) <> l.reserved \
+            OR COALESCE(m.qu, 0) <> l.quarantined OR l.quarantined < 0 \
             OR l.on_hand < 0 OR l.reserved < 0 OR l.reserved > l.on_hand",
     )
     .fetch_one(&db.pool)

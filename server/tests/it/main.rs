@@ -13,6 +13,7 @@ mod mail;
 mod once;
 mod orders;
 mod pickups;
+mod returns;
 mod search;
 mod seed;
 mod server_fns;

@@ -23,7 +23,7 @@ use app::services::pickups::{self, Missing, lifecycle};
 use app::services::request_keys::RequestKey;
 use std::sync::Arc;
 
-fn associate(shop: &str) -> Staff {
+pub fn associate(shop: &str) -> Staff {
     staff_at(
         &format!("associate.{}", shop.to_lowercase()),
         Role::Associate,
@@ -31,7 +31,7 @@ fn associate(shop: &str) -> Staff {
     )
 }
 
-fn manager(shop: &str) -> Staff {
+pub fn manager(shop: &str) -> Staff {
     staff_at(
         &format!("manager.{}", shop.to_lowercase()),
         Role::Manager,
@@ -39,12 +39,12 @@ fn manager(shop: &str) -> Staff {
     )
 }
 
-fn kiosk(shop: &str) -> Staff {
+pub fn kiosk(shop: &str) -> Staff {
     staff_at(&format!("kiosk.{}", shop.to_lowercase()), Role::Kiosk, shop)
 }
 
 /// A paid web order to collect at `shop`: `lines` of (SKU, units).
-async fn web_order(
+pub async fn web_order(
     db: &Db,
     bus: &EventBus,
     shop: &str,
@@ -88,13 +88,13 @@ async fn web_order(
         .reference
 }
 
-async fn fulfilment_of(db: &Db, reference: &str) -> i64 {
+pub async fn fulfilment_of(db: &Db, reference: &str) -> i64 {
     pickups::by_reference(db, reference)
         .await
         .expect("a pickup")
 }
 
-async fn ean_of(db: &Db, sku: &Sku) -> String {
+pub async fn ean_of(db: &Db, sku: &Sku) -> String {
     sqlx::query_scalar("SELECT ean FROM skus WHERE sku = $1")
         .bind(sku.as_str())
         .fetch_one(&db.pool)
@@ -102,7 +102,7 @@ async fn ean_of(db: &Db, sku: &Sku) -> String {
         .expect("ean")
 }
 
-async fn code_of(db: &Db, fulfilment: i64) -> String {
+pub async fn code_of(db: &Db, fulfilment: i64) -> String {
     sqlx::query_scalar("SELECT pickup_code FROM order_fulfilments WHERE id = $1")
         .bind(fulfilment)
         .fetch_one(&db.pool)
@@ -119,7 +119,7 @@ fn list_of(queue: &app::model::pickup::PickupQueue, reference: &str) -> Option<Q
 }
 
 /// Scans every unit of the order and puts it on `slot`.
-async fn pick_and_stage(
+pub async fn pick_and_stage(
     db: &Db,
     bus: &EventBus,
     staff: &Staff,

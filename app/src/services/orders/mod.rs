@@ -7,6 +7,7 @@
 
 pub mod basket;
 pub mod payment;
+pub mod shipping;
 
 use super::Actor;
 use super::stock::{MovementRequest, apply_movement};

@@ -6,7 +6,7 @@
 
 use super::{
     FulfilmentRow, actor_of, at_pickup_shop, build_view, commit, lines_of, load, name, ready_here,
-    release_units, set_status, shop_rules, take_from_holds,
+    set_status, shop_rules, take_from_holds,
 };
 use crate::db::{Db, now_ms};
 use crate::domain::order::{OrderEvent, OrderStatus};
@@ -352,6 +352,10 @@ pub async fn hand_over(
     let mut ordered: Vec<_> = lines.iter().collect();
     ordered.sort_by(|a, b| a.sku.cmp(&b.sku));
     let mut stock = Vec::new();
+    // The held units become sales last, just before the commit: the stock
+    // levels are the rows other handovers and checkouts of the shop wait
+    // for, so they are locked for as short a time as possible.
+    let mut handed: Vec<(Sku, Movement)> = Vec::new();
     let handover_id: i64 = sqlx::query_scalar(
         "INSERT INTO handovers (fulfilment_id, proof, id_document, actor, device, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -386,22 +390,7 @@ pub async fn hand_over(
                     reference: row.reference.clone(),
                 });
             }
-            stock.push(
-                apply_movement(
-                    &mut tx,
-                    &MovementRequest {
-                        sku: sku.clone(),
-                        location: here.clone(),
-                        movement: Movement::Handover(Quantity::new(quantity)?),
-                        reason: None,
-                        reference: Some(row.reference.clone()),
-                    },
-                    None,
-                    Some(&row.reference),
-                    &actor,
-                )
-                .await?,
-            );
+            handed.push((sku.clone(), Movement::Handover(Quantity::new(quantity)?)));
             take_from_holds(&mut tx, line.line_id, here.as_str(), quantity, "consumed").await?;
             sqlx::query(
                 "INSERT INTO handover_lines (handover_id, order_line_id, quantity) VALUES ($1, $2, $3)",
@@ -414,18 +403,8 @@ pub async fn hand_over(
         }
         let declined = line.to_hand_over() - quantity;
         if request.rest == Rest::Cancel && declined > 0 {
-            stock.push(
-                release_units(
-                    &mut tx,
-                    line.line_id,
-                    &sku,
-                    &here,
-                    declined,
-                    &row.reference,
-                    &actor,
-                )
-                .await?,
-            );
+            take_from_holds(&mut tx, line.line_id, here.as_str(), declined, "released").await?;
+            handed.push((sku.clone(), Movement::Release(Quantity::new(declined)?)));
             sqlx::query("UPDATE order_lines SET cancelled_qty = cancelled_qty + $1 WHERE id = $2")
                 .bind(declined)
                 .bind(line.line_id)
@@ -460,6 +439,26 @@ pub async fn hand_over(
     let value = build_view(&mut tx, &directory, &row, staff.location.as_str()).await?;
     if let Some(key) = once {
         crate::services::request_keys::store_answer(&mut tx, key, &value).await?;
+    }
+    // In SKU order (the lines were walked so), as every change locks them.
+    handed.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+    for (sku, movement) in handed {
+        stock.push(
+            apply_movement(
+                &mut tx,
+                &MovementRequest {
+                    sku,
+                    location: here.clone(),
+                    movement,
+                    reason: None,
+                    reference: Some(row.reference.clone()),
+                },
+                None,
+                Some(&row.reference),
+                &actor,
+            )
+            .await?,
+        );
     }
     let event = row.event(row.pickup(), PickupChange::Changed, status);
     commit(tx, bus, stock, vec![event]).await?;
