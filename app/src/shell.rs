@@ -6,7 +6,7 @@ use crate::i18n::td_string;
 use crate::pages::{
     basket::BasketPage, customer_form, customers, kiosk, kiosk_order, kiosk_pickup,
     login::LoginPage, manage::ManagePage, not_found::NotFound, order::OrderPage, pickup_order,
-    pickups, stock,
+    pickups, returns, returns_board, stock,
 };
 use crate::translate::{provide_lang, use_locale};
 use leptos::prelude::*;
@@ -106,6 +106,10 @@ fn AppBody() -> impl IntoView {
                     <Route path=path!("/orders/:reference") view=OrderPage ssr=SsrMode::Async/>
                     <Route path=path!("/pickups") view=pickups::PickupQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/pickups/:id") view=pickup_order::PickupOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/returns") view=returns::ReturnsHome ssr=SsrMode::Async/>
+                    <Route path=path!("/returns/order/:reference") view=returns::ReturnOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/returns/receipt/:reference") view=returns::ReturnReceiptPage ssr=SsrMode::Async/>
+                    <Route path=path!("/returns/board") view=returns_board::ReturnsBoardPage ssr=SsrMode::Async/>
                     <Route path=path!("/access-log") view=customers::AccessLogPage ssr=SsrMode::Async/>
                     <Route path=path!("/kiosk") view=kiosk::KioskHome ssr=SsrMode::Async/>
                     <Route path=path!("/kiosk/order") view=kiosk_order::KioskOrderPage ssr=SsrMode::Async/>

@@ -109,10 +109,38 @@ pub struct OrderAnswer {
     customer_id: Option<i64>,
     email: Option<String>,
     lang: Lang,
+    /// What the order costs in all, delivery fee included.
     total_cents: i64,
     discount_cents: i64,
+    delivery_fee_cents: i64,
+    /// Given back so far (returns, and units the customer did not get).
+    refunded_cents: i64,
     created_at: i64,
     fulfilments: Vec<FulfilmentAnswer>,
+    returns: Vec<ReturnAnswer>,
+}
+
+/// A return of the order, taken back in a shop.
+#[derive(Debug, Serialize)]
+struct ReturnAnswer {
+    reference: String,
+    location_id: String,
+    created_at: i64,
+    refund_cents: i64,
+    refund_method: app::domain::returns::RefundMethod,
+    delivery_fee_cents: i64,
+    exchange_reference: Option<String>,
+    lines: Vec<ReturnLineAnswer>,
+}
+
+#[derive(Debug, Serialize)]
+struct ReturnLineAnswer {
+    sku: String,
+    quantity: i64,
+    reason: app::domain::returns::ReturnReason,
+    condition: app::domain::returns::ItemCondition,
+    disposition: app::domain::returns::Disposition,
+    refund_cents: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -151,10 +179,12 @@ struct LineAnswer {
     total_cents: i64,
     handed_over_quantity: i64,
     cancelled_quantity: i64,
+    returned_quantity: i64,
 }
 
 impl From<OrderReceipt> for OrderAnswer {
     fn from(order: OrderReceipt) -> Self {
+        let total_cents = order.to_pay().0;
         Self {
             reference: order.reference,
             channel: order.channel,
@@ -164,9 +194,12 @@ impl From<OrderReceipt> for OrderAnswer {
             customer_id: order.customer_id,
             email: order.contact_email,
             lang: order.lang,
-            total_cents: order.totals.net.0,
+            total_cents,
             discount_cents: order.totals.discount.0,
+            delivery_fee_cents: order.delivery_fee.0,
+            refunded_cents: 0,
             created_at: order.created_at,
+            returns: Vec::new(),
             fulfilments: order
                 .fulfilments
                 .into_iter()
@@ -197,6 +230,7 @@ impl From<OrderReceipt> for OrderAnswer {
                             total_cents: l.net.0,
                             handed_over_quantity: l.handed_over,
                             cancelled_quantity: l.cancelled,
+                            returned_quantity: l.returned,
                         })
                         .collect(),
                 })
@@ -206,6 +240,39 @@ impl From<OrderReceipt> for OrderAnswer {
 }
 
 impl OrderAnswer {
+    /// Fills in the order's returns and what was given back.
+    fn show_returns(
+        &mut self,
+        refunded: app::domain::Cents,
+        returns: Vec<app::model::returns::ReturnReceipt>,
+    ) {
+        self.refunded_cents = refunded.0;
+        self.returns = returns
+            .into_iter()
+            .map(|r| ReturnAnswer {
+                reference: r.reference,
+                location_id: r.location_id,
+                created_at: r.created_at,
+                refund_cents: r.refund.0,
+                refund_method: r.refund_method,
+                delivery_fee_cents: r.delivery_fee.0,
+                exchange_reference: r.exchange_reference,
+                lines: r
+                    .lines
+                    .into_iter()
+                    .map(|l| ReturnLineAnswer {
+                        sku: l.sku,
+                        quantity: l.quantity,
+                        reason: l.reason,
+                        condition: l.condition,
+                        disposition: l.disposition,
+                        refund_cents: l.refund.0,
+                    })
+                    .collect(),
+            })
+            .collect();
+    }
+
     /// Fills in the pickup codes of ready fulfilments, by their number.
     fn show_codes(&mut self, codes: &[(i64, String)]) {
         for answer in &mut self.fulfilments {
@@ -356,8 +423,10 @@ pub async fn get_order(
 ) -> Result<Response, ApiError> {
     let order = payment::by_reference(&state.db, &reference).await?;
     let codes = app::services::pickups::codes_to_show(&state.db, order.order_id).await?;
+    let (refunded, returns) = app::services::returns::of_order(&state.db, order.order_id).await?;
     let mut answer = OrderAnswer::from(order);
     answer.show_codes(&codes);
+    answer.show_returns(refunded, returns);
     Ok(Json(answer).into_response())
 }
 

@@ -556,7 +556,17 @@ fn ReturnLine(ret: ReturnView) -> impl IntoView {
         refund = Cents(ret.refund_cents).format(lang),
         method = method.to_string()
     );
-    let reasons = ret.reasons.join(", ");
+    let reasons = ret
+        .reasons
+        .iter()
+        .map(
+            |code| match crate::domain::returns::ReturnReason::from_code(code) {
+                Some(reason) => super::return_words::reason_words(locale, reason),
+                None => code.clone(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join(", ");
     view! {
         <li class="return">
             {text}

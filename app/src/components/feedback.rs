@@ -21,6 +21,7 @@ pub enum Loads {
     Order,
     Basket,
     Pickups,
+    Returns,
 }
 
 /// Shown while data is on its way: never a blank screen.
@@ -37,6 +38,7 @@ pub fn Loading(what: Loads) -> impl IntoView {
         Loads::Order => td_string!(locale, loading.order),
         Loads::Basket => td_string!(locale, loading.basket),
         Loads::Pickups => td_string!(locale, loading.pickups),
+        Loads::Returns => td_string!(locale, loading.returns),
     };
     view! {
         <p class="loading" role="status" aria-live="polite">

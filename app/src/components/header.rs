@@ -32,7 +32,9 @@ pub fn Header() -> impl IntoView {
                                     <a href="/customers">{td_string!(locale, header.nav_customers)}</a>
                                     <a href="/basket">{td_string!(locale, header.nav_basket)}</a>
                                     <a href="/pickups">{td_string!(locale, header.nav_pickups)}</a>
+                                    <a href="/returns">{td_string!(locale, header.nav_returns)}</a>
                                     {is_manager.then(|| view! {
+                                        <a href="/returns/board">{td_string!(locale, header.nav_returns_board)}</a>
                                         <a href="/access-log">{td_string!(locale, header.nav_access_log)}</a>
                                     })}
                                 </nav>

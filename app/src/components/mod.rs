@@ -11,6 +11,7 @@ pub mod live;
 pub mod live_pickups;
 pub mod request_key;
 pub mod result_list;
+pub mod return_words;
 pub mod scan;
 pub mod search_box;
 pub mod stock_table;

@@ -99,6 +99,14 @@ mod browser {
                 );
                 return;
             }
+            // An order's QR (confirmation e-mail, receipt): its return.
+            if base != "/kiosk" && crate::domain::order::is_order_reference(&code) {
+                navigate(
+                    &format!("/returns/order/{}", code.trim().to_ascii_uppercase()),
+                    Default::default(),
+                );
+                return;
+            }
             let is_card = base != "/kiosk" && crate::domain::customer::parse_card(&code).is_ok();
             spawn_local(async move {
                 if is_card {

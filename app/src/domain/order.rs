@@ -147,6 +147,18 @@ impl OrderStatus {
     }
 }
 
+/// Whether a code is an order's reference (`WEB-0000123`), as typed or
+/// read from the QR of a confirmation or a receipt.
+pub fn is_order_reference(code: &str) -> bool {
+    let code = code.trim().to_ascii_uppercase();
+    let Some((channel, number)) = code.split_once('-') else {
+        return false;
+    };
+    matches!(channel, "WEB" | "STORE" | "KIOSK")
+        && number.len() == 7
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// How far an open fulfilment has gone, to find the one that lags.
 fn progress(status: OrderStatus) -> u8 {
     match status {
@@ -204,6 +216,15 @@ impl Fulfilment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_references_are_told_from_other_codes() {
+        assert!(is_order_reference("WEB-0000123"));
+        assert!(is_order_reference(" store-0042000 "));
+        assert!(!is_order_reference("ROB-0001-NOI-M"));
+        assert!(!is_order_reference("WEB-123"));
+        assert!(!is_order_reference("RET-0000001"));
+    }
     use OrderEvent as E;
     use OrderStatus as S;
 

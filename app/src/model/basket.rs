@@ -117,6 +117,9 @@ pub struct BasketCustomer {
     pub name: String,
     pub email_masked: String,
     pub city: String,
+    /// Their store credit, spendable on this basket.
+    #[serde(default)]
+    pub store_credit: Cents,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -225,6 +228,9 @@ pub struct ReceiptLine {
     pub handed_over: i64,
     /// Units the customer will not get (missing at the pick, or given up).
     pub cancelled: i64,
+    /// Units brought back.
+    #[serde(default)]
+    pub returned: i64,
 }
 
 /// A placed order: one reference and one receipt, however many

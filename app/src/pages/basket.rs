@@ -205,6 +205,11 @@ fn BasketBody(
         .iter()
         .any(|l| l.fulfilment == Fulfilment::Ship);
     let takes_now = basket.has_take_now();
+    let credit = basket
+        .customer
+        .as_ref()
+        .map(|c| c.store_credit)
+        .filter(|c| c.0 > 0);
     let lines = basket
         .lines
         .iter()
@@ -327,6 +332,15 @@ fn BasketBody(
                     <label class="choice"><input type="radio" name="method" value="link"/>{td_string!(locale, basket.method_link)}</label>
                 })}
             </fieldset>
+            {credit.map(|credit| {
+                let text = td_string!(locale, basket.use_credit, credit = credit.format(crate::translate::lang_of(locale))).to_string();
+                view! {
+                    <label class="choice">
+                        <input type="checkbox" name="store_credit" value=credit.0.to_string()/>
+                        {text}
+                    </label>
+                }
+            })}
             <label for="payment-reference">{td_string!(locale, basket.reference_label)}</label>
             <input id="payment-reference" name="reference" type="text" autocomplete="off" maxlength="80"/>
             <button type="submit" class="primary" disabled=move || pending.get()>

@@ -12,4 +12,6 @@ pub mod not_found;
 pub mod order;
 pub mod pickup_order;
 pub mod pickups;
+pub mod returns;
+pub mod returns_board;
 pub mod stock;

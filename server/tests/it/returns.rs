@@ -1105,3 +1105,87 @@ async fn bad_input_writes_nothing(engine: Engine) {
     assert_eq!(before, after, "{tables:?}");
 }
 both_databases!(bad_input, super::bad_input_writes_nothing);
+
+/// Through HTTP, as the web shop sees it: an order with a delivery fee,
+/// the carrier's news relayed, a return in a shop, and the order read back
+/// with what came back and what was given back, as documented.
+async fn the_web_shop_reads_returns(engine: Engine) {
+    use crate::web_orders::post;
+    let test_db = TestDb::new(engine).await;
+    let app = TestApp::start(&test_db).await;
+    let a = stocked_sku(&app.db, &app.events, 0, &[("WH-ORL", 6)]).await;
+    let body = serde_json::json!({
+        "lines": [{"sku": a.as_str(), "quantity": 2}],
+        "fulfilment": {"kind": "ship", "address": {
+            "name": "Inès Petit", "street": "8 rue Lepic", "postcode": "75018", "city": "Paris"}},
+        "email": "ines.petit@example.org",
+        "payment": {"status": "paid", "reference": "PSP-4711"},
+        "delivery_fee_cents": 495
+    });
+    let (status, order, _) = post(&app, "/api/v1/orders", Some("fee-order-1"), &body).await;
+    assert_eq!(status, 201, "{order}");
+    let reference = order["reference"].as_str().expect("reference").to_string();
+    let price: i64 = sqlx::query_scalar("SELECT price_cents FROM skus WHERE sku = $1")
+        .bind(a.as_str())
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("price");
+    assert_eq!(order["total_cents"], 2 * price + 495);
+    assert_eq!(order["delivery_fee_cents"], 495);
+    let shipment = format!("/api/v1/orders/{reference}/shipment");
+    let (status, _, _) = post(
+        &app,
+        &shipment,
+        None,
+        &serde_json::json!({"status": "lost"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, delivered, _) = post(
+        &app,
+        &shipment,
+        None,
+        &serde_json::json!({"status": "delivered"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{delivered}");
+    assert_eq!(delivered["status"], "completed");
+    assert_eq!(
+        delivered["fulfilments"][0]["lines"][0]["handed_over_quantity"],
+        2
+    );
+
+    let paris = associate("PAR01");
+    let ids = line_ids(&app.db, &paris, &reference).await;
+    record_return(
+        &app.db,
+        &app.events,
+        &paris,
+        &request(
+            &reference,
+            vec![entry(
+                ids[0],
+                1,
+                ReturnReason::NotAsPictured,
+                ItemCondition::Resellable,
+            )],
+            RefundMethod::OriginalPayment,
+        ),
+        None,
+    )
+    .await
+    .expect("returned");
+    let (status, order) = app.api_get(&format!("/api/v1/orders/{reference}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(order["fulfilments"][0]["lines"][0]["returned_quantity"], 1);
+    assert_eq!(order["refunded_cents"], price, "one unit, the fee kept");
+    assert_eq!(order["returns"][0]["lines"][0]["reason"], "not_as_pictured");
+    assert_eq!(order["returns"][0]["lines"][0]["disposition"], "restock");
+    assert_eq!(order["returns"][0]["location_id"], "PAR01");
+    let spec: serde_json::Value =
+        serde_json::from_str(include_str!("../../src/openapi.json")).expect("spec");
+    assert_documented(&spec, "Order", &order);
+    assert_documented(&spec, "OrderLine", &order["fulfilments"][0]["lines"][0]);
+    assert_documented(&spec, "OrderReturn", &order["returns"][0]);
+}
+both_databases!(web_shop_reads_returns, super::the_web_shop_reads_returns);

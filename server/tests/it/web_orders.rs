@@ -10,7 +10,12 @@ use app::services::orders::payment::{PaymentConfirmation, cancel_unpaid, confirm
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-async fn post(app: &TestApp, path: &str, key: Option<&str>, body: &Value) -> (u16, Value, bool) {
+pub async fn post(
+    app: &TestApp,
+    path: &str,
+    key: Option<&str>,
+    body: &Value,
+) -> (u16, Value, bool) {
     let mut request = app.http.post(app.url(path)).bearer_auth(API_KEY).json(body);
     if let Some(key) = key {
         request = request.header("Idempotency-Key", key);

@@ -802,17 +802,18 @@ pub async fn view(db: &Db, staff: &Staff, id: i64) -> AppResult<BasketView> {
     let customer = match basket.customer_id.filter(|_| !is_kiosk) {
         None => None,
         Some(customer_id) => {
-            let found: Option<(String, String, String, String)> = sqlx::query_as(
-                "SELECT first_name, last_name, email, city FROM customers WHERE id = $1",
+            let found: Option<(String, String, String, String, i64)> = sqlx::query_as(
+                "SELECT first_name, last_name, email, city, store_credit_cents FROM customers WHERE id = $1",
             )
             .bind(customer_id)
             .fetch_optional(&mut *conn)
             .await?;
-            found.map(|(first, last, email, city)| BasketCustomer {
+            found.map(|(first, last, email, city, credit)| BasketCustomer {
                 id: customer_id,
                 name: format!("{first} {last}"),
                 email_masked: mask_email(&email),
                 city,
+                store_credit: Cents(credit),
             })
         }
     };

@@ -916,6 +916,7 @@ struct ReceiptRow {
     discount_cents: i64,
     handed_over_qty: i64,
     cancelled_qty: i64,
+    returned_qty: i64,
 }
 
 /// An order as its receipt shows it, read back from what was written.
@@ -941,7 +942,7 @@ pub async fn receipt(
         "SELECT f.group_no, f.kind, f.status, f.source_location_id, f.pickup_location_id, f.ship_address, \
                 f.promised_at, f.ready_at, f.pickup_expires_at, f.collected_at, f.sent_at, f.received_at, \
                 l.line_no, l.sku, p.name AS product_name, s.colour, s.size, l.quantity, \
-                l.unit_price_cents, l.discount_cents, l.handed_over_qty, l.cancelled_qty \
+                l.unit_price_cents, l.discount_cents, l.handed_over_qty, l.cancelled_qty, l.returned_qty \
          FROM order_fulfilments f \
          JOIN order_lines l ON l.fulfilment_id = f.id \
          JOIN skus s ON s.sku = l.sku JOIN products p ON p.id = s.product_id \
@@ -984,6 +985,7 @@ pub async fn receipt(
             net: Cents(gross.0 - row.discount_cents),
             handed_over: row.handed_over_qty,
             cancelled: row.cancelled_qty,
+            returned: row.returned_qty,
         };
         totals.add(
             LinePrice {

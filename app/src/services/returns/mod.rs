@@ -388,3 +388,24 @@ pub(crate) async fn build_order_view(
         now_ms: now,
     })
 }
+
+/// An order's returns as receipts, and all the money given back on it
+/// (returns and cancelled units): what other systems read.
+pub async fn of_order(
+    db: &Db,
+    order_id: i64,
+) -> AppResult<(Cents, Vec<crate::model::returns::ReturnReceipt>)> {
+    let directory = db.locations().await?;
+    let mut conn = db.pool.acquire().await?;
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM returns WHERE order_id = $1 ORDER BY id")
+            .bind(order_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut receipts = Vec::with_capacity(ids.len());
+    for id in ids {
+        receipts.push(record::receipt(&mut conn, &directory, id).await?);
+    }
+    let money = money_of(&mut conn, order_id).await?;
+    Ok((money.refunded, receipts))
+}
