@@ -307,7 +307,11 @@ pub(crate) fn returnable_lines(lines: &[LineRow], now: i64) -> Vec<ReturnableLin
                 returned: line.returned,
                 returnable: allowed.returnable,
                 not_delivered: allowed.not_delivered,
-                unit_refund: Cents(line.net().0 / line.quantity.max(1)),
+                unit_refund: Cents(crate::services::pickups::unit_net(
+                    line.unit_price_cents,
+                    line.quantity,
+                    line.discount_cents,
+                )),
                 verdict: allowed.verdict,
             }
         })

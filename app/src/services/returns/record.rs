@@ -576,12 +576,21 @@ pub async fn record_return(
     let mut stock: Vec<(String, Sku, Movement)> = Vec::new();
     let mut refund_left = line_refunds.clone();
     let mut units_left = per_line.clone();
+    // What this shop does with returns, read once per department.
+    let mut sites: BTreeMap<String, ReturnSite> = BTreeMap::new();
     for entry in &wanted {
         let line = lines
             .iter()
             .find(|l| l.line_id == entry.line_id)
             .ok_or(AppError::Internal)?;
-        let site = site_of(&mut tx, &directory, here.as_str(), &line.department).await?;
+        let site = match sites.get(&line.department) {
+            Some(site) => *site,
+            None => {
+                let site = site_of(&mut tx, &directory, here.as_str(), &line.department).await?;
+                sites.insert(line.department.clone(), site);
+                site
+            }
+        };
         let goes = disposition(entry.condition, site);
         // The line's refund shared among its entries by units.
         let units_before = units_left.get(&entry.line_id).copied().unwrap_or(0);
