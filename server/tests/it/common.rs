@@ -143,6 +143,25 @@ pub async fn within_seconds<T: Clone>(rx: &mut tokio::sync::broadcast::Receiver<
         .expect("the bus is open")
 }
 
+/// The first event within 5 s that `wanted` accepts: on PostgreSQL an
+/// earlier change's notification may still be on its way when a test
+/// subscribes.
+pub async fn first_within_seconds<T: Clone>(
+    rx: &mut tokio::sync::broadcast::Receiver<T>,
+    wanted: impl Fn(&T) -> bool,
+) -> T {
+    tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            let event = rx.recv().await.expect("the bus is open");
+            if wanted(&event) {
+                return event;
+            }
+        }
+    })
+    .await
+    .expect("the event within 5 s")
+}
+
 pub fn tester() -> Actor {
     Actor::new("tester", "test-suite")
 }

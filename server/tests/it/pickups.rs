@@ -237,7 +237,7 @@ async fn an_order_goes_from_queue_to_customer(engine: Engine) {
         .await
         .expect("checked in");
     assert!(answer.checked_in);
-    let waiting = within_seconds(&mut live).await;
+    let waiting = first_within_seconds(&mut live, |e| e.change != PickupChange::Changed).await;
     assert_eq!(waiting.change, PickupChange::CustomerWaiting);
     assert_eq!(waiting.slot.as_deref(), Some("B12"));
     assert!(waiting.waiting_since.is_some());

@@ -28,12 +28,24 @@ use sqlx::AnyConnection;
 /// back, still counts. Refused while the scope is locked.
 async fn count_try(db: &Db, scope: &str, allowance: Allowance) -> AppResult<()> {
     let mut tx = db.begin_write().await?;
+    count_try_in(&mut tx, scope, allowance).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Counts one try inside the caller's transaction, which must then be
+/// committed when the code proves wrong (see [`hand_over`]).
+async fn count_try_in(
+    conn: &mut AnyConnection,
+    scope: &str,
+    allowance: Allowance,
+) -> AppResult<()> {
     let now = now_ms();
     let stored: Option<(i64, i64, i64)> = sqlx::query_as(
         "SELECT attempts, last_attempt_at, locked_until FROM pickup_code_attempts WHERE scope = $1",
     )
     .bind(scope)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?;
     let stored = stored.map(|(count, last_attempt_at, locked_until)| Attempts {
         count,
@@ -57,9 +69,8 @@ async fn count_try(db: &Db, scope: &str, allowance: Allowance) -> AppResult<()> 
     .bind(next.count)
     .bind(next.last_attempt_at)
     .bind(next.locked_until)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -289,19 +300,24 @@ pub async fn hand_over(
             Some(document.to_string())
         }
     };
-    if matches!(request.proof, Proof::Code(_)) {
-        count_try(db, &order_scope, ORDER_TRIES).await?;
-    }
     let directory = db.locations().await?;
     let actor = actor_of(staff);
     let mut tx = db.begin_write().await?;
     if let Some(done) = replayed(&mut tx, once).await? {
         return Ok(done);
     }
+    // The try is counted in this transaction, which a wrong code commits
+    // with nothing else in it: one write where two were, and it still
+    // counts. (A refusal before the code is checked rolls the count back,
+    // which tells a guesser nothing.)
+    if matches!(request.proof, Proof::Code(_)) {
+        count_try_in(&mut tx, &order_scope, ORDER_TRIES).await?;
+    }
     let row = ready_here(&mut tx, &directory, staff, fulfilment_id).await?;
     match &request.proof {
         Proof::Code(code) => {
             if !code.matches(row.pickup_code.as_deref().unwrap_or_default()) {
+                tx.commit().await?;
                 return Err(AppError::WrongPickupCode {
                     reference: row.reference.clone(),
                 });
