@@ -66,7 +66,12 @@ pub async fn sample(db: &Db, associates: usize) -> Result<Sample, String> {
 }
 
 /// Receives goods through the API so that the runs never run short.
-async fn stock_up(base: &str, sku: &str, location: &str, times: usize) -> Result<(), String> {
+pub(super) async fn stock_up(
+    base: &str,
+    sku: &str,
+    location: &str,
+    times: usize,
+) -> Result<(), String> {
     let http = http_client()?;
     for _ in 0..times {
         let body = serde_json::json!({
@@ -105,13 +110,31 @@ pub(super) async fn call(
     path: &str,
     form: &[(&str, String)],
 ) -> Result<serde_json::Value, String> {
-    let response = http
+    let request = http
         .post(format!("{base}{path}"))
         .header("cookie", cookie)
-        .form(form)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
+        .form(form);
+    answer(request, path).await
+}
+
+/// Calls a server function that takes JSON (as the return form does).
+pub(super) async fn call_json(
+    http: &reqwest::Client,
+    base: &str,
+    cookie: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> Result<serde_json::Value, String> {
+    let request = http
+        .post(format!("{base}{path}"))
+        .header("cookie", cookie)
+        .json(body);
+    answer(request, path).await
+}
+
+/// A server function's JSON answer; any other status is an error with it.
+async fn answer(request: reqwest::RequestBuilder, path: &str) -> Result<serde_json::Value, String> {
+    let response = request.send().await.map_err(|e| e.to_string())?;
     let status = response.status();
     let text = response.text().await.map_err(|e| e.to_string())?;
     if !status.is_success() {

@@ -7,6 +7,7 @@
 mod checkout;
 mod customers;
 mod pickups;
+mod returns;
 mod soak;
 
 use crate::{Server, client, seed_database};
@@ -76,6 +77,8 @@ pub enum Part {
     Orders,
     /// Click-and-collect: kiosk check-ins reaching 200 tablets, handovers.
     Pickups,
+    /// Returns at eight shops at once, and the whole cycle of an order.
+    Returns,
 }
 
 impl BenchArgs {
@@ -361,6 +364,10 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
         pickups_part(args, &base, url).await?;
     }
 
+    if args.measures(Part::Returns) {
+        returns_part(args, &base, url, &order_sample).await?;
+    }
+
     if let Some(mb) = resident_mb() {
         println!("resident memory after these runs (server and load generator): {mb:.0} MB");
     }
@@ -454,7 +461,9 @@ async fn pickups_part(args: &BenchArgs, base: &str, url: &str) -> Result<(), Str
 
     // The expiry job over 100,000 ready orders, 5,000 overdue, with stock
     // lookups going on: how long it takes, and the lookups' p99 meanwhile.
-    pickups::many_ready_orders(url, 100_000, 5_000).await?;
+    // Leftovers of an interrupted earlier run go first.
+    pickups::forget_orders(url, "BXP").await?;
+    let prefix = pickups::many_ready_orders(url, 100_000, 5_000).await?;
     let skus: Vec<String> = {
         let db = Db::connect(url, 1).await.map_err(|e| e.to_string())?;
         let skus = sqlx::query_scalar("SELECT sku FROM skus ORDER BY ordinal LIMIT 500")
@@ -479,6 +488,7 @@ async fn pickups_part(args: &BenchArgs, base: &str, url: &str) -> Result<(), Str
         during.latencies_ms.extend(window.latencies_ms);
     }
     let (took, expired) = job.await.map_err(|e| e.to_string())??;
+    pickups::forget_orders(url, &prefix).await?;
     println!(
         "expiry job over 100,000 ready orders ({expired} overdue expired): {:.1} s; stock lookups at 8 clients, p99 {:.2} ms before, {:.2} ms during the job (max {:.1} ms)",
         took.as_secs_f64(),
@@ -487,6 +497,94 @@ async fn pickups_part(args: &BenchArgs, base: &str, url: &str) -> Result<(), Str
         during.percentile(100.0)
     );
     Ok(())
+}
+
+/// 2-line returns with their refund at eight shops at once, then whole
+/// cycles (order on behalf, pick, ready, handover, return) one at a time.
+async fn returns_part(
+    args: &BenchArgs,
+    base: &str,
+    url: &str,
+    sample: &checkout::Sample,
+) -> Result<(), String> {
+    const PER_ASSOCIATE: usize = 25;
+    const CYCLES: usize = 30;
+    let stamp = app::db::now_ms();
+    let mut runs = Vec::new();
+    for run in 0..args.runs {
+        let tag = format!("{stamp}-{run}");
+        let orders = returns::sold_orders(url, sample, PER_ASSOCIATE, &tag).await?;
+        runs.push(returns::return_run(base, sample, orders, &tag).await?);
+    }
+    let (rate, p50, p99) = medians(&runs);
+    println!(
+        "return of a 2-line order with its refund through HTTP, {} associates in as many shops: {rate:.0} returns/s, p50 {p50:.2} ms, p99 {p99:.2} ms (target p99 <= 30 ms)",
+        sample.associates.len()
+    );
+
+    let (user, shop, skus) = sample
+        .associates
+        .first()
+        .ok_or("no associate to run the cycle")?;
+    for sku in [&skus[1], &skus[2]] {
+        checkout::stock_up(base, sku, shop, 1).await?;
+    }
+    let http = http_client()?;
+    let cookie = client::sign_in(&http, base, user, "demo").await?;
+    let db = Db::connect(url, 1).await.map_err(|e| e.to_string())?;
+    let mut cycles = Vec::with_capacity(CYCLES);
+    for n in 0..CYCLES {
+        cycles.push(
+            returns::cycle(
+                &http,
+                base,
+                &cookie,
+                &db,
+                shop,
+                [skus[1].as_str(), skus[2].as_str()],
+                &format!("{stamp}-{n}"),
+            )
+            .await?,
+        );
+    }
+    db.pool.close().await;
+    let totals = RunFigures {
+        per_second: 0.0,
+        latencies_ms: cycles.iter().map(returns::CycleTimes::total).collect(),
+    };
+    println!(
+        "whole cycle through HTTP, one at a time, {CYCLES} cycles at {shop}: median {:.1} ms, p99 {:.1} ms in all (target <= 60 ms; Medusa took 960 ms, Saleor 739 ms without restocking)",
+        totals.percentile(50.0),
+        totals.percentile(99.0)
+    );
+    if let Some(first) = cycles.first() {
+        for (index, (name, _)) in first.steps.iter().enumerate() {
+            let step = RunFigures {
+                per_second: 0.0,
+                latencies_ms: cycles
+                    .iter()
+                    .filter_map(|c| c.steps.get(index).map(|(_, ms)| *ms))
+                    .collect(),
+            };
+            println!("  {name}: median {:.1} ms", step.percentile(50.0));
+        }
+    }
+    Ok(())
+}
+
+/// The latencies of clients' tasks started at `started`, as one run.
+async fn gathered(
+    tasks: Vec<tokio::task::JoinHandle<Result<Vec<f64>, String>>>,
+    started: Instant,
+) -> Result<RunFigures, String> {
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await.map_err(|e| e.to_string())??);
+    }
+    Ok(RunFigures {
+        per_second: all.len() as f64 / started.elapsed().as_secs_f64(),
+        latencies_ms: all,
+    })
 }
 
 /// Throughput (per second) and latencies of one run.
@@ -711,14 +809,7 @@ async fn typing_run(
             Ok::<_, String>(latencies)
         }));
     }
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await.map_err(|e| e.to_string())??);
-    }
-    Ok(RunFigures {
-        per_second: all.len() as f64 / started.elapsed().as_secs_f64(),
-        latencies_ms: all,
-    })
+    gathered(tasks, started).await
 }
 
 struct LiveFigures {

@@ -4,7 +4,7 @@
 //! scanned, staged), as a shop's day would leave them.
 
 use super::checkout::call;
-use super::{RunFigures, http_client, lock};
+use super::{RunFigures, gathered, http_client, lock};
 use crate::client;
 use app::db::Db;
 use app::domain::basket::{DiscountPercent, PaymentMethod};
@@ -47,6 +47,53 @@ fn bench_staff() -> Result<Staff, String> {
     })
 }
 
+/// Receives `quantity` of each SKU at `shop`, through the stock service.
+pub(super) async fn receive_goods(
+    db: &Db,
+    bus: &EventBus,
+    shop: &LocationId,
+    skus: &[String],
+    quantity: i64,
+    reference: &str,
+) -> Result<(), String> {
+    let actor = Actor::new("bench", "bench");
+    for sku in skus {
+        let request = MovementRequest {
+            sku: Sku::parse(sku).map_err(|e| e.to_string())?,
+            location: shop.clone(),
+            movement: Movement::Receipt(Quantity::new(quantity).map_err(|e| e.to_string())?),
+            reason: None,
+            reference: Some(reference.into()),
+        };
+        record_movement(db, bus, request, &actor, None)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// One unit of each SKU, from `source`, without discount.
+pub(super) fn one_of_each(
+    skus: &[String],
+    fulfilment: Fulfilment,
+    pickup: Option<&LocationId>,
+    source: &LocationId,
+) -> Result<Vec<LineRequest>, String> {
+    skus.iter()
+        .map(|sku| {
+            Ok(LineRequest {
+                sku: Sku::parse(sku).map_err(|e| e.to_string())?,
+                quantity: Quantity::new(1).map_err(|e| e.to_string())?,
+                fulfilment,
+                pickup: pickup.cloned(),
+                source: Some(source.clone()),
+                discount: DiscountPercent::new(0).map_err(|e| e.to_string())?,
+                approval_id: None,
+            })
+        })
+        .collect()
+}
+
 /// `count` ready 3-line orders at the shop, stocked first.
 pub async fn ready_orders(url: &str, count: usize, tag: &str) -> Result<Vec<ReadyOrder>, String> {
     let db = Db::connect(url, 4).await.map_err(|e| e.to_string())?;
@@ -58,20 +105,7 @@ pub async fn ready_orders(url: &str, count: usize, tag: &str) -> Result<Vec<Read
             .map_err(|e| e.to_string())?;
     let shop = LocationId::parse(SHOP).map_err(|e| e.to_string())?;
     let actor = Actor::new("bench", "bench");
-    for sku in &skus {
-        let request = MovementRequest {
-            sku: Sku::parse(sku).map_err(|e| e.to_string())?,
-            location: shop.clone(),
-            movement: Movement::Receipt(
-                Quantity::new(count as i64 + 5).map_err(|e| e.to_string())?,
-            ),
-            reason: None,
-            reference: Some("bench pickups".into()),
-        };
-        record_movement(&db, &bus, request, &actor, None)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
+    receive_goods(&db, &bus, &shop, &skus, count as i64 + 5, "bench pickups").await?;
     let staff = bench_staff()?;
     let mut ready = Vec::with_capacity(count);
     for n in 0..count {
@@ -82,20 +116,7 @@ pub async fn ready_orders(url: &str, count: usize, tag: &str) -> Result<Vec<Read
             contact_email: Some(format!("bench{n}@example.org")),
             lang: Lang::Fr,
             ship: None,
-            lines: skus
-                .iter()
-                .map(|sku| {
-                    Ok(LineRequest {
-                        sku: Sku::parse(sku).map_err(|e| e.to_string())?,
-                        quantity: Quantity::new(1).map_err(|e| e.to_string())?,
-                        fulfilment: Fulfilment::Collect,
-                        pickup: Some(shop.clone()),
-                        source: Some(shop.clone()),
-                        discount: DiscountPercent::new(0).map_err(|e| e.to_string())?,
-                        approval_id: None,
-                    })
-                })
-                .collect::<Result<_, String>>()?,
+            lines: one_of_each(&skus, Fulfilment::Collect, Some(&shop), &shop)?,
             payment: PaymentRequest {
                 method: PaymentMethod::Web,
                 reference: Some(format!("PSP-{tag}-{n}")),
@@ -289,21 +310,15 @@ pub async fn handover_run(
             Ok::<_, String>(latencies)
         }));
     }
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await.map_err(|e| e.to_string())??);
-    }
-    Ok(RunFigures {
-        per_second: all.len() as f64 / started.elapsed().as_secs_f64(),
-        latencies_ms: all,
-    })
+    gathered(tasks, started).await
 }
 
 /// `total` ready one-line orders spread over the first shops and SKUs,
 /// `overdue` of them past their collect-by date and its grace, written by
 /// a few set-wise statements (with their holds, and the ledger lines that
 /// bring the stock levels to them), as a chain's day would leave them.
-pub async fn many_ready_orders(url: &str, total: i64, overdue: i64) -> Result<(), String> {
+/// Returns the prefix of their references, for [`forget_orders`].
+pub async fn many_ready_orders(url: &str, total: i64, overdue: i64) -> Result<String, String> {
     let db = Db::connect(url, 2).await.map_err(|e| e.to_string())?;
     let now = app::db::now_ms();
     // References of their own each time (a kept bench database has the
@@ -373,6 +388,55 @@ pub async fn many_ready_orders(url: &str, total: i64, overdue: i64) -> Result<()
             .execute(&mut *tx)
             .await
             .map_err(|e| format!("bench orders not written: {e}"))?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())?;
+    db.pool.close().await;
+    Ok(prefix)
+}
+
+/// Takes the orders of [`many_ready_orders`] away again, with the stock they
+/// brought (ledger lines included), so a kept bench database does not grow
+/// by 100,000 orders a run and slow the next runs down.
+pub async fn forget_orders(url: &str, prefix: &str) -> Result<(), String> {
+    let db = Db::connect(url, 2).await.map_err(|e| e.to_string())?;
+    let now = app::db::now_ms();
+    let of_lines = format!(
+        "SELECT l.id FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.reference LIKE '{prefix}%'"
+    );
+    let of_orders = format!("SELECT id FROM orders WHERE reference LIKE '{prefix}%'");
+    // Per level: every unit these orders brought in, and those still held.
+    let brought = format!(
+        "SELECT r.sku, r.location_id, COUNT(*) AS n, \
+                SUM(CASE WHEN r.status = 'held' THEN 1 ELSE 0 END) AS held \
+         FROM reservations r WHERE r.order_line_id IN ({of_lines}) GROUP BY r.sku, r.location_id"
+    );
+    let statements = [
+        format!(
+            "UPDATE stock_levels SET on_hand = on_hand - h.n, reserved = reserved - h.held \
+             FROM ({brought}) h \
+             WHERE stock_levels.sku = h.sku AND stock_levels.location_id = h.location_id"
+        ),
+        format!(
+            "INSERT INTO stock_movements (sku, location_id, kind, on_hand_delta, reserved_delta, on_hand_after, \
+                 reserved_after, reason, reference, actor, device, created_at) \
+             SELECT h.sku, h.location_id, 'transfer_out', -h.n, -h.held, s.on_hand, s.reserved, NULL, \
+                    'bench expiry', 'bench', 'bench', {now} \
+             FROM ({brought}) h JOIN stock_levels s ON s.sku = h.sku AND s.location_id = h.location_id"
+        ),
+        format!("DELETE FROM reservations WHERE order_line_id IN ({of_lines})"),
+        format!("DELETE FROM refunds WHERE order_id IN ({of_orders})"),
+        format!("DELETE FROM order_events WHERE order_id IN ({of_orders})"),
+        format!("DELETE FROM outbox WHERE order_id IN ({of_orders})"),
+        format!("DELETE FROM order_lines WHERE order_id IN ({of_orders})"),
+        format!("DELETE FROM order_fulfilments WHERE order_id IN ({of_orders})"),
+        format!("DELETE FROM orders WHERE reference LIKE '{prefix}%'"),
+    ];
+    let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;
+    for statement in statements {
+        sqlx::query(sqlx::AssertSqlSafe(statement))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| format!("bench orders not taken away: {e}"))?;
     }
     tx.commit().await.map_err(|e| e.to_string())?;
     db.pool.close().await;
