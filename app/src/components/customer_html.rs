@@ -126,6 +126,16 @@ fn ProfileHead(profile: CustomerProfile) -> impl IntoView {
     let id = profile.id;
     let card = profile.loyalty_card.clone();
     let points = profile.points;
+    let credit = (profile.store_credit != crate::domain::Cents(0)).then(|| {
+        td_string!(
+            locale,
+            customer.store_credit,
+            amount = profile
+                .store_credit
+                .format(crate::translate::lang_of(locale))
+        )
+        .to_string()
+    });
     view! {
         <section class="panel customer-head">
             <header class="product-head">
@@ -138,6 +148,7 @@ fn ProfileHead(profile: CustomerProfile) -> impl IntoView {
                     {card.map(|card| view! {
                         <p class="meta">{td_string!(locale, customer.card, card = card, points = points).to_string()}</p>
                     })}
+                    {credit.map(|text| view! { <p class="meta" data-store-credit="true">{text}</p> })}
                     <a class="button" href=format!("/customers/{id}/edit")>{td_string!(locale, customer.edit)}</a>
                 </div>
             </header>
@@ -476,6 +487,9 @@ pub fn OrderCard(order: OrderSummary) -> impl IntoView {
     .to_string();
     let how = fulfilment_text(locale, &order);
     let status = status_label(locale, order.status);
+    // The customer has some of it and has not brought it all back: the
+    // return screen says what the window and the policy allow.
+    let takes_back = order.lines.iter().any(|l| l.handed_over > l.returned);
     let lines = order
         .lines
         .iter()
@@ -499,6 +513,11 @@ pub fn OrderCard(order: OrderSummary) -> impl IntoView {
             {(order.fulfilment == Fulfilment::Collect && order.status.holds_stock()).then(|| view! {
                 <p><a class="button" href=format!("/pickups?reference={}", order.reference)>
                     {td_string!(locale, order.open_pickup)}
+                </a></p>
+            })}
+            {takes_back.then(|| view! {
+                <p><a class="button" href=format!("/returns/order/{}", order.reference)>
+                    {td_string!(locale, order.take_back)}
                 </a></p>
             })}
             <ul class="order-lines">{lines}</ul>

@@ -98,6 +98,9 @@ pub struct CustomerProfile {
     pub loyalty_card: Option<String>,
     pub tier: Option<LoyaltyTier>,
     pub points: i64,
+    /// The store-credit balance (the sum of its ledger), spendable at a
+    /// checkout.
+    pub store_credit: crate::domain::Cents,
     pub top_size: Option<String>,
     pub bottom_size: Option<String>,
     pub preferences: String,

@@ -30,6 +30,23 @@ pub struct ReturnableLine {
     /// What one unit is worth back (the line's net per unit, rounded down).
     pub unit_refund: Cents,
     pub verdict: Verdict,
+    /// The product's other sizes and colours on this shop's shelf: what
+    /// the customer can take instead, in an exchange.
+    #[serde(default)]
+    pub exchange_options: Vec<ExchangeOption>,
+    /// The pickup where the units not delivered yet wait: cancelled there.
+    #[serde(default)]
+    pub open_pickup: Option<i64>,
+}
+
+/// Another variant of a returned line's product, sellable here now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExchangeOption {
+    pub sku: String,
+    pub colour: String,
+    pub size: String,
+    pub price: Cents,
+    pub available: i64,
 }
 
 /// An earlier return of the order, as its history shows it.

@@ -551,6 +551,15 @@ pub fn Receipt(receipt: OrderReceipt) -> impl IntoView {
         })
         .collect_view();
     let total = Cents(receipt.totals.net.0).format(lang);
+    let credit = (receipt.credit_used != Cents(0)).then(|| {
+        td_string!(
+            locale,
+            basket.receipt_credit,
+            credit = receipt.credit_used.format(lang),
+            rest = Cents((receipt.totals.net.0 - receipt.credit_used.0).max(0)).format(lang)
+        )
+        .to_string()
+    });
     let awaiting = receipt.pay_by.map(|at| {
         td_string!(
             locale,
@@ -564,6 +573,7 @@ pub fn Receipt(receipt: OrderReceipt) -> impl IntoView {
             <p><strong>{td_string!(locale, basket.receipt_heading, reference = receipt.reference.clone()).to_string()}</strong></p>
             <ul class="plain">{groups}</ul>
             <p>{td_string!(locale, basket.receipt_total, total = total).to_string()}</p>
+            {credit.map(|t| view! { <p data-credit-used="true">{t}</p> })}
             {awaiting.map(|t| view! { <p>{t}</p> })}
         </div>
     }

@@ -14,12 +14,14 @@ use crate::components::request_key::new_request_key;
 use crate::components::return_words::{condition_words, disposition_words, reason_words};
 use crate::components::submitted::Submitted;
 use crate::domain::Cents;
+use crate::domain::basket::PaymentMethod;
 use crate::domain::returns::{ItemCondition, RefundMethod, ReturnReason, Verdict};
 use crate::domain::time::format_shop_date;
 use crate::i18n::{Locale, td_string};
 use crate::loaded::load;
 use crate::model::returns::{
-    ApprovalStatus, ReturnForm, ReturnFormLine, ReturnOrder, ReturnReceipt, ReturnableLine,
+    ApprovalStatus, ExchangeFormLine, ReturnForm, ReturnFormLine, ReturnOrder, ReturnReceipt,
+    ReturnableLine,
 };
 use crate::translate::{lang_of, use_locale};
 use leptos::prelude::*;
@@ -247,6 +249,19 @@ fn ReturnFormView(
         let Some(form) = Submitted::of(&ev) else {
             return;
         };
+        let exchange = line_ids
+            .iter()
+            .filter_map(|id| {
+                let sku = form
+                    .text(&format!("exchange-{id}"))
+                    .filter(|s| !s.is_empty())?;
+                let quantity = form
+                    .text(&format!("quantity-{id}"))
+                    .and_then(|q| q.trim().parse::<i64>().ok())
+                    .filter(|q| *q > 0)?;
+                Some(ExchangeFormLine { sku, quantity })
+            })
+            .collect();
         let lines = line_ids
             .iter()
             .filter_map(|id| {
@@ -270,8 +285,12 @@ fn ReturnFormView(
                 refund: form.text("refund").unwrap_or_default(),
                 payment_reference: form.text("payment_reference").unwrap_or_default(),
                 approval_id: approved_id,
+                exchange,
+                exchange_method: form.text("exchange_method").unwrap_or_default(),
+                exchange_payment_reference: form
+                    .text("exchange_payment_reference")
+                    .unwrap_or_default(),
                 request_key: form.text("request_key").unwrap_or_default(),
-                ..ReturnForm::default()
             },
         });
     };
@@ -344,6 +363,36 @@ fn ReturnFormView(
         }
     });
     let nothing = open_lines.is_empty();
+    let exchangeable = open_lines
+        .iter()
+        .any(|l| l.returnable > 0 && !l.exchange_options.is_empty());
+    let exchange_section = exchangeable.then(|| {
+        let methods = [PaymentMethod::Card, PaymentMethod::Cash, PaymentMethod::GiftCard]
+            .into_iter()
+            .map(|m| {
+                let words = match m {
+                    PaymentMethod::Card => td_string!(locale, basket.method_card),
+                    PaymentMethod::GiftCard => td_string!(locale, basket.method_gift_card),
+                    _ => td_string!(locale, basket.method_cash),
+                };
+                view! {
+                    <label class="choice">
+                        <input type="radio" name="exchange_method" value=m.as_str() checked=m == PaymentMethod::Card/>
+                        {words}
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset>
+                <legend>{td_string!(locale, returns.exchange_legend)}</legend>
+                <p class="hint">{td_string!(locale, returns.exchange_hint)}</p>
+                {methods}
+            </fieldset>
+            <label for="exchange-reference">{td_string!(locale, returns.exchange_reference)}</label>
+            <input id="exchange-reference" name="exchange_payment_reference" type="text" autocomplete="off"/>
+        }
+    });
     view! {
         <section class="panel return-order">
             <h1>{heading}</h1>
@@ -375,6 +424,7 @@ fn ReturnFormView(
                             }}
                         </label>
                     </fieldset>
+                    {exchange_section}
                     <label for="payment-reference">{td_string!(locale, returns.terminal_reference)}</label>
                     <input id="payment-reference" name="payment_reference" type="text" autocomplete="off"/>
                     <button type="submit" class="primary" disabled=move || pending.get()>
@@ -409,6 +459,15 @@ fn LineRow(line: ReturnableLine, can: bool) -> impl IntoView {
     )
     .to_string();
     let verdict = verdict_words(locale, &line);
+    // Units still waiting at a pickup are given up there (refunded, the
+    // customer told), not taken back.
+    let cancel_there = line.open_pickup.map(|pickup| {
+        view! {
+            <p><a class="button" href=format!("/pickups/{pickup}")>
+                {td_string!(locale, returns.cancel_at_pickup)}
+            </a></p>
+        }
+    });
     let quantity_label = td_string!(
         locale,
         returns.quantity_label,
@@ -432,6 +491,26 @@ fn LineRow(line: ReturnableLine, can: bool) -> impl IntoView {
                 }
             })
             .collect_view();
+        let exchange = (!line.exchange_options.is_empty()).then(|| {
+            let label = td_string!(locale, returns.exchange_label, product = line.product_name.clone()).to_string();
+            let options = line
+                .exchange_options
+                .iter()
+                .map(|o| {
+                    let text = td_string!(locale, returns.exchange_option,
+                        colour = o.colour.clone(), size = o.size.clone(),
+                        price = o.price.format(lang), available = o.available).to_string();
+                    view! { <option value=o.sku.clone()>{text}</option> }
+                })
+                .collect_view();
+            view! {
+                <label for=format!("exchange-{id}")>{label}</label>
+                <select id=format!("exchange-{id}") name=format!("exchange-{id}")>
+                    <option value="">{td_string!(locale, returns.exchange_none)}</option>
+                    {options}
+                </select>
+            }
+        });
         view! {
             <div class="return-controls">
                 <label for=format!("quantity-{id}")>{quantity_label.clone()}</label>
@@ -445,6 +524,7 @@ fn LineRow(line: ReturnableLine, can: bool) -> impl IntoView {
                     <legend>{td_string!(locale, returns.condition_legend)}</legend>
                     {conditions}
                 </fieldset>
+                {exchange}
             </div>
         }
     });
@@ -453,6 +533,7 @@ fn LineRow(line: ReturnableLine, can: bool) -> impl IntoView {
             <h3>{title}</h3>
             <p>{facts}</p>
             <p class="verdict">{verdict}</p>
+            {cancel_there}
             {controls}
         </li>
     }

@@ -371,6 +371,12 @@ async fn eligibility_follows_handovers_windows_and_policies(engine: Engine) {
         (order.lines[1].returnable, order.lines[1].not_delivered),
         (0, 1)
     );
+    // Units still waiting on the shelf are cancelled at their pickup: the
+    // screen links to it.
+    assert_eq!(
+        (order.lines[0].open_pickup, order.lines[1].open_pickup),
+        (Some(id), Some(id))
+    );
     let one = |line: i64, n: i64| {
         request(
             &reference,
@@ -812,6 +818,32 @@ async fn store_credit_and_exchanges(engine: Engine) {
         .await
         .expect("price");
     let shelf_c = figures(&db, c.as_str(), "PAR01").await.0;
+    // The screen offers the product's other variants on this shelf.
+    let siblings: Vec<String> = sqlx::query_scalar(
+        "SELECT s.sku FROM skus s JOIN skus me ON me.product_id = s.product_id \
+         WHERE me.sku = $1 AND s.sku <> me.sku",
+    )
+    .bind(a.as_str())
+    .fetch_all(&db.pool)
+    .await
+    .expect("siblings");
+    let offered = app::services::returns::order_for_return(&db, &paris, &reference)
+        .await
+        .expect("order")
+        .lines[0]
+        .exchange_options
+        .clone();
+    assert!(
+        offered
+            .iter()
+            .all(|o| siblings.contains(&o.sku) && o.available > 0),
+        "{offered:?}"
+    );
+    assert!(
+        siblings.iter().any(|s| s == c.as_str()),
+        "the test takes two variants of one product"
+    );
+    assert!(offered.iter().any(|o| o.sku == c.as_str()));
     let exchange = ReturnRequest {
         exchange: vec![app::services::returns::record::ExchangeLine {
             sku: c.clone(),

@@ -37,6 +37,7 @@ pub(super) struct CustomerRow {
     pub(super) loyalty_card: Option<String>,
     pub(super) loyalty_tier: Option<String>,
     pub(super) loyalty_points: i64,
+    pub(super) store_credit_cents: i64,
     pub(super) top_size: Option<String>,
     pub(super) bottom_size: Option<String>,
     pub(super) preferences: String,
@@ -47,7 +48,7 @@ pub(super) struct CustomerRow {
 
 /// The columns of `CustomerRow`, from `customers`.
 pub(super) const CUSTOMER_COLUMNS: &str = "id, first_name, last_name, email, phone, street, postcode, city, home_location_id, \
-     loyalty_card, loyalty_tier, loyalty_points, top_size, bottom_size, preferences, \
+     loyalty_card, loyalty_tier, loyalty_points, store_credit_cents, top_size, bottom_size, preferences, \
      created_at, updated_at, erased_at";
 
 /// The customer `id` (erased or not), or `UnknownCustomer`.

@@ -68,6 +68,7 @@ pub async fn profile(db: &Db, staff: &Staff, id: i64) -> AppResult<CustomerProfi
         favourite_shop_id: row.home_location_id,
         tier: row.loyalty_tier.as_deref().and_then(LoyaltyTier::from_code),
         points: row.loyalty_points,
+        store_credit: crate::domain::Cents(row.store_credit_cents),
         customer_since_ms: row.created_at,
         erased: row.erased_at.is_some(),
         first_name: row.first_name,

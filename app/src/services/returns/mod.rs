@@ -15,7 +15,7 @@ use crate::domain::{Cents, Lang};
 use crate::error::{AppError, AppResult};
 use crate::model::LocationKind;
 use crate::model::pickup::{PickupChange, PickupEvent};
-use crate::model::returns::{PastReturn, ReturnOrder, ReturnableLine};
+use crate::model::returns::{ExchangeOption, PastReturn, ReturnOrder, ReturnableLine};
 use crate::services::Actor;
 use crate::services::audit::{AuditAction, Staff, record_read};
 use sqlx::AnyConnection;
@@ -161,6 +161,9 @@ pub(crate) struct LineRow {
     pub delivered_at: Option<i64>,
     pub window_days: i64,
     pub final_sale: i64,
+    /// The pickup still waiting for the line's undelivered units (collect
+    /// orders): where the associate cancels them instead.
+    pub open_pickup: Option<i64>,
 }
 
 impl LineRow {
@@ -200,7 +203,9 @@ pub(crate) async fn lines_of(conn: &mut AnyConnection, order_id: i64) -> AppResu
                           THEN COALESCE(f.collected_at, f.updated_at) \
                      ELSE f.collected_at END AS delivered_at, \
                 COALESCE(rp.window_days, rd.window_days, 30) AS window_days, \
-                COALESCE(rp.final_sale, rd.final_sale, 0) AS final_sale \
+                COALESCE(rp.final_sale, rd.final_sale, 0) AS final_sale, \
+                CASE WHEN f.kind = 'collect' AND f.status NOT IN ('completed', 'expired', 'cancelled') \
+                     THEN f.id END AS open_pickup \
          FROM order_lines l \
          JOIN orders o ON o.id = l.order_id \
          JOIN skus s ON s.sku = l.sku \
@@ -313,9 +318,68 @@ pub(crate) fn returnable_lines(lines: &[LineRow], now: i64) -> Vec<ReturnableLin
                     line.discount_cents,
                 )),
                 verdict: allowed.verdict,
+                exchange_options: Vec::new(),
+                open_pickup: line.open_pickup.filter(|_| allowed.not_delivered > 0),
             }
         })
         .collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct VariantRow {
+    for_sku: String,
+    sku: String,
+    colour: String,
+    size: String,
+    price_cents: i64,
+    on_hand: i64,
+    reserved: i64,
+    safety: i64,
+}
+
+/// Gives each line the other variants of its product that `here` can sell
+/// now (in the catalogue's order), for an exchange.
+async fn add_exchange_options(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    here: &str,
+    lines: &mut [ReturnableLine],
+) -> AppResult<()> {
+    let rows: Vec<VariantRow> = sqlx::query_as(
+        "SELECT DISTINCT me.sku AS for_sku, s.sku, s.colour, s.size, s.price_cents, s.ordinal, \
+                COALESCE(l.on_hand, 0) AS on_hand, COALESCE(l.reserved, 0) AS reserved, \
+                COALESCE(l.safety, 0) AS safety \
+         FROM order_lines ol \
+         JOIN skus me ON me.sku = ol.sku \
+         JOIN skus s ON s.product_id = me.product_id AND s.sku <> me.sku \
+         LEFT JOIN stock_levels l ON l.sku = s.sku AND l.location_id = $2 \
+         WHERE ol.order_id = $1 ORDER BY s.ordinal",
+    )
+    .bind(order_id)
+    .bind(here)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in rows {
+        let available = crate::domain::stock::StockFigures {
+            on_hand: row.on_hand,
+            reserved: row.reserved,
+            safety: row.safety,
+        }
+        .available();
+        if available == 0 {
+            continue;
+        }
+        for line in lines.iter_mut().filter(|l| l.sku == row.for_sku) {
+            line.exchange_options.push(ExchangeOption {
+                sku: row.sku.clone(),
+                colour: row.colour.clone(),
+                size: row.size.clone(),
+                price: Cents(row.price_cents),
+                available,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The order brought back, as the return screen shows it. The customer's
@@ -363,6 +427,8 @@ pub(crate) async fn build_order_view(
         None => None,
     };
     let approval = approvals::latest(conn, order.id, staff.location.as_str()).await?;
+    let mut returnable = returnable_lines(&lines, now);
+    add_exchange_options(conn, order.id, staff.location.as_str(), &mut returnable).await?;
     let mut methods: Vec<String> = Vec::new();
     for (method, _, _) in &payments {
         if !methods.contains(method) {
@@ -386,7 +452,7 @@ pub(crate) async fn build_order_view(
         refunded_total: money.refunded,
         delivery_fee: Cents(order.delivery_fee_cents),
         delivery_fee_refunded: money.fee_refunded,
-        lines: returnable_lines(&lines, now),
+        lines: returnable,
         past_returns: past_returns(conn, directory, order.id).await?,
         approval,
         now_ms: now,

@@ -178,6 +178,8 @@ pub async fn seed(
     if params.shops >= 12 {
         let made = insert_showcase(db, &locations).await?;
         progress.step(&format!("pickups: {made} late ones to show"));
+        insert_late_return(db, &locations).await?;
+        progress.step("a web order past its return window, to take back with approval");
     }
     // Fresh statistics, or the query planners guess (badly) on bulk-loaded
     // tables. On PostgreSQL, VACUUM also marks the loaded pages all-visible,

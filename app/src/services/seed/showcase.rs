@@ -18,6 +18,17 @@ use crate::services::request_keys::RequestKey;
 const SHOPS: usize = 12;
 const HOUR_MS: i64 = 60 * 60 * 1000;
 
+/// The seed acting as an associate of `shop`.
+fn seed_staff(shop: &str) -> AppResult<Staff> {
+    Ok(Staff {
+        username: "seed".into(),
+        display_name: "Démo".into(),
+        role: crate::domain::Role::Associate,
+        location: LocationId::parse(shop)?,
+        device: "seed".into(),
+    })
+}
+
 pub(super) async fn insert_showcase(db: &Db, locations: &[PlannedLocation]) -> AppResult<usize> {
     let bus = crate::services::events::EventBus::new(db.backend);
     let mut made = 0;
@@ -32,13 +43,7 @@ pub(super) async fn insert_showcase(db: &Db, locations: &[PlannedLocation]) -> A
         .bind(&shop.id)
         .fetch_all(&db.pool)
         .await?;
-        let staff = Staff {
-            username: "seed".into(),
-            display_name: "Démo".into(),
-            role: crate::domain::Role::Associate,
-            location: LocationId::parse(&shop.id)?,
-            device: "seed".into(),
-        };
+        let staff = seed_staff(&shop.id)?;
         // (hours past the collect-by moment, slot)
         for (sku, (late_hours, slot)) in skus.iter().zip([(2, "A1"), (30, "A2")]) {
             let request = OrderRequest {
@@ -91,4 +96,126 @@ pub(super) async fn insert_showcase(db: &Db, locations: &[PlannedLocation]) -> A
         }
     }
     Ok(made)
+}
+
+/// The demo's customer with a web order past its return window.
+pub const LATE_RETURN_CUSTOMER: (&str, &str) = ("Solène", "Marchal");
+const LATE_RETURN_DAYS: i64 = 60;
+
+/// For the first shop: a customer (Solène Marchal) whose web order, shipped
+/// home from the warehouse, was delivered two months ago, beyond every
+/// family's return window. Taking it back needs a manager's approval: the
+/// demo (and the browser tests) walk that path. Made through the real
+/// services, then aged.
+pub(super) async fn insert_late_return(db: &Db, locations: &[PlannedLocation]) -> AppResult<()> {
+    let (Some(shop), Some(warehouse)) = (
+        locations.iter().find(|l| l.kind == "store"),
+        locations.iter().find(|l| l.kind == "warehouse"),
+    ) else {
+        return Ok(());
+    };
+    // Two items the warehouse has, of families that are not final sale.
+    let skus: Vec<String> = sqlx::query_scalar(
+        "SELECT s.sku FROM skus s JOIN products p ON p.id = s.product_id \
+         JOIN stock_levels l ON l.sku = s.sku \
+         WHERE l.location_id = $1 AND l.on_hand - l.reserved - l.safety >= 2 \
+           AND NOT EXISTS (SELECT 1 FROM return_policies rp \
+                           WHERE rp.category = p.category AND rp.final_sale = 1) \
+         ORDER BY s.ordinal DESC LIMIT 2 OFFSET 4",
+    )
+    .bind(&warehouse.id)
+    .fetch_all(&db.pool)
+    .await?;
+    let staff = seed_staff(&shop.id)?;
+    let (first_name, last_name) = LATE_RETURN_CUSTOMER;
+    let customer = crate::services::customers::create(
+        db,
+        &staff,
+        &crate::services::customers::CustomerInput {
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            email: "solene.marchal@example.net".into(),
+            phone: String::new(),
+            street: "14 rue des Archives".into(),
+            postcode: "75004".into(),
+            city: "Paris".into(),
+            top_size: Some("M".into()),
+            bottom_size: None,
+            preferences: String::new(),
+            consent_email: false,
+            consent_sms: false,
+        },
+        None,
+    )
+    .await?;
+    let source = LocationId::parse(&warehouse.id)?;
+    let request = OrderRequest {
+        channel: Channel::Web,
+        selling: None,
+        customer_id: Some(customer),
+        contact_email: None,
+        lang: crate::domain::Lang::Fr,
+        ship: Some(crate::model::basket::ShipAddress {
+            name: format!("{first_name} {last_name}"),
+            street: "14 rue des Archives".into(),
+            postcode: "75004".into(),
+            city: "Paris".into(),
+        }),
+        lines: skus
+            .iter()
+            .map(|sku| {
+                Ok(LineRequest {
+                    sku: Sku::parse(sku)?,
+                    quantity: Quantity::new(1)?,
+                    fulfilment: Fulfilment::Ship,
+                    pickup: None,
+                    source: Some(source.clone()),
+                    discount: DiscountPercent::new(0)?,
+                    approval_id: None,
+                })
+            })
+            .collect::<AppResult<_>>()?,
+        payment: PaymentRequest {
+            method: PaymentMethod::Web,
+            reference: Some("PSP-DEMO-LATE-RETURN".into()),
+            paid: true,
+        },
+        basket_id: None,
+        credits: Vec::new(),
+        delivery_fee: crate::domain::Cents(495),
+    };
+    let key = RequestKey::new("seed", "showcase-late-return", "showcase")?;
+    let web = Actor::new("web", "web-shop");
+    let bus = crate::services::events::EventBus::new(db.backend);
+    let receipt = place_once(db, &bus, &request, &web, &key).await?.value;
+    for step in [
+        crate::services::orders::shipping::ShipmentStep::Shipped,
+        crate::services::orders::shipping::ShipmentStep::Delivered,
+    ] {
+        crate::services::orders::shipping::record_shipment(
+            db,
+            &bus,
+            &receipt.reference,
+            step,
+            &web,
+        )
+        .await?;
+    }
+    let delivered = crate::db::now_ms() - LATE_RETURN_DAYS * 24 * HOUR_MS;
+    let mut tx = db.pool.begin().await?;
+    for statement in [
+        "UPDATE orders SET created_at = $1 - 259200000 WHERE reference = $2",
+        "UPDATE order_fulfilments SET collected_at = $1, updated_at = $1 \
+         WHERE order_id = (SELECT id FROM orders WHERE reference = $2)",
+        "UPDATE order_events SET created_at = $1 \
+         WHERE order_id = (SELECT id FROM orders WHERE reference = $2)",
+    ] {
+        sqlx::query(statement)
+            .bind(delivered)
+            .bind(&receipt.reference)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
