@@ -57,7 +57,7 @@ pub async fn sold_orders(
                 channel: Channel::Store,
                 selling: Some(shop.clone()),
                 customer_id: None,
-                contact_email: None,
+                contact_email: Some(format!("till-{tag}-{n}@example.org")),
                 lang: Lang::Fr,
                 ship: None,
                 lines: one_of_each(&pair, Fulfilment::Carry, None, &shop)?,
