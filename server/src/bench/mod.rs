@@ -445,6 +445,7 @@ async fn pickups_part(args: &BenchArgs, base: &str, url: &str) -> Result<(), Str
     for run in 0..args.runs {
         let tag = format!("{stamp}-{run}");
         let orders = pickups::ready_orders(url, CHECK_INS + HANDOVERS, &tag).await?;
+        mail_sent(url).await?;
         let (figures, lost) = pickups::check_in_run(base, &orders[..CHECK_INS], TABLETS).await?;
         check_ins.push(figures);
         missed += lost;
@@ -514,6 +515,7 @@ async fn returns_part(
     for run in 0..args.runs {
         let tag = format!("{stamp}-{run}");
         let orders = returns::sold_orders(url, sample, PER_ASSOCIATE, &tag).await?;
+        mail_sent(url).await?;
         runs.push(returns::return_run(base, sample, orders, &tag).await?);
     }
     let (rate, p50, p99) = medians(&runs);
@@ -569,6 +571,31 @@ async fn returns_part(
             println!("  {name}: median {:.1} ms", step.percentile(50.0));
         }
     }
+    Ok(())
+}
+
+/// Waits (two minutes at most) until the server's mail worker has sent
+/// the e-mails that preparing a run queued (confirmations and "ready"
+/// messages with their QR images): rendering hundreds of them is not part
+/// of a handover or a return, and would otherwise share the cores with it.
+async fn mail_sent(url: &str) -> Result<(), String> {
+    let db = Db::connect(url, 1).await.map_err(|e| e.to_string())?;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE channel = $1 AND status = 'pending' AND next_attempt_at <= $2",
+        )
+        .bind(app::services::outbox::EMAIL)
+        .bind(app::db::now_ms())
+        .fetch_one(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        if pending == 0 || Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    db.pool.close().await;
     Ok(())
 }
 
