@@ -249,19 +249,6 @@ fn ReturnFormView(
         let Some(form) = Submitted::of(&ev) else {
             return;
         };
-        let exchange = line_ids
-            .iter()
-            .filter_map(|id| {
-                let sku = form
-                    .text(&format!("exchange-{id}"))
-                    .filter(|s| !s.is_empty())?;
-                let quantity = form
-                    .text(&format!("quantity-{id}"))
-                    .and_then(|q| q.trim().parse::<i64>().ok())
-                    .filter(|q| *q > 0)?;
-                Some(ExchangeFormLine { sku, quantity })
-            })
-            .collect();
         let lines = line_ids
             .iter()
             .filter_map(|id| {
@@ -275,6 +262,20 @@ fn ReturnFormView(
                     reason: form.text(&format!("reason-{id}")).unwrap_or_default(),
                     note: form.text(&format!("note-{id}")).unwrap_or_default(),
                     condition: form.text(&format!("condition-{id}")).unwrap_or_default(),
+                })
+            })
+            .collect::<Vec<_>>();
+        // An item chosen in exchange replaces the units returned of its line.
+        let exchange = lines
+            .iter()
+            .filter(|line| line.quantity > 0)
+            .filter_map(|line| {
+                let sku = form
+                    .text(&format!("exchange-{}", line.line_id))
+                    .filter(|s| !s.is_empty())?;
+                Some(ExchangeFormLine {
+                    sku,
+                    quantity: line.quantity,
                 })
             })
             .collect();

@@ -10,6 +10,7 @@ use crate::domain::order::{Channel, Fulfilment};
 use crate::model::pickup::PickLine;
 use crate::services::audit::Staff;
 use crate::services::orders::payment::place_once;
+use crate::services::orders::shipping::{ShipmentStep, record_shipment};
 use crate::services::orders::{LineRequest, OrderRequest, PaymentRequest};
 use crate::services::pickups;
 use crate::services::request_keys::RequestKey;
@@ -17,6 +18,24 @@ use crate::services::request_keys::RequestKey;
 /// Shops that get the showcase (the demo dozen).
 const SHOPS: usize = 12;
 const HOUR_MS: i64 = 60 * 60 * 1000;
+
+/// One unit of `sku` from `source`, at its catalogue price.
+fn one_unit(
+    sku: &str,
+    fulfilment: Fulfilment,
+    pickup: Option<&LocationId>,
+    source: &LocationId,
+) -> AppResult<LineRequest> {
+    Ok(LineRequest {
+        sku: Sku::parse(sku)?,
+        quantity: Quantity::new(1)?,
+        fulfilment,
+        pickup: pickup.cloned(),
+        source: Some(source.clone()),
+        discount: DiscountPercent::new(0)?,
+        approval_id: None,
+    })
+}
 
 /// The seed acting as an associate of `shop`.
 fn seed_staff(shop: &str) -> AppResult<Staff> {
@@ -53,15 +72,12 @@ pub(super) async fn insert_showcase(db: &Db, locations: &[PlannedLocation]) -> A
                 contact_email: Some(format!("retrait.{}@example.org", shop.id.to_lowercase())),
                 lang: crate::domain::Lang::Fr,
                 ship: None,
-                lines: vec![LineRequest {
-                    sku: Sku::parse(sku)?,
-                    quantity: Quantity::new(1)?,
-                    fulfilment: Fulfilment::Collect,
-                    pickup: Some(staff.location.clone()),
-                    source: Some(staff.location.clone()),
-                    discount: DiscountPercent::new(0)?,
-                    approval_id: None,
-                }],
+                lines: vec![one_unit(
+                    sku,
+                    Fulfilment::Collect,
+                    Some(&staff.location),
+                    &staff.location,
+                )?],
                 payment: PaymentRequest {
                     method: PaymentMethod::Web,
                     reference: Some(format!("PSP-DEMO-{}-{slot}", shop.id)),
@@ -128,6 +144,9 @@ pub(super) async fn insert_late_return(db: &Db, locations: &[PlannedLocation]) -
     .await?;
     let staff = seed_staff(&shop.id)?;
     let (first_name, last_name) = LATE_RETURN_CUSTOMER;
+    const STREET: &str = "14 rue des Archives";
+    const POSTCODE: &str = "75004";
+    const CITY: &str = "Paris";
     let customer = crate::services::customers::create(
         db,
         &staff,
@@ -136,9 +155,9 @@ pub(super) async fn insert_late_return(db: &Db, locations: &[PlannedLocation]) -
             last_name: last_name.into(),
             email: "solene.marchal@example.net".into(),
             phone: String::new(),
-            street: "14 rue des Archives".into(),
-            postcode: "75004".into(),
-            city: "Paris".into(),
+            street: STREET.into(),
+            postcode: POSTCODE.into(),
+            city: CITY.into(),
             top_size: Some("M".into()),
             bottom_size: None,
             preferences: String::new(),
@@ -157,23 +176,13 @@ pub(super) async fn insert_late_return(db: &Db, locations: &[PlannedLocation]) -
         lang: crate::domain::Lang::Fr,
         ship: Some(crate::model::basket::ShipAddress {
             name: format!("{first_name} {last_name}"),
-            street: "14 rue des Archives".into(),
-            postcode: "75004".into(),
-            city: "Paris".into(),
+            street: STREET.into(),
+            postcode: POSTCODE.into(),
+            city: CITY.into(),
         }),
         lines: skus
             .iter()
-            .map(|sku| {
-                Ok(LineRequest {
-                    sku: Sku::parse(sku)?,
-                    quantity: Quantity::new(1)?,
-                    fulfilment: Fulfilment::Ship,
-                    pickup: None,
-                    source: Some(source.clone()),
-                    discount: DiscountPercent::new(0)?,
-                    approval_id: None,
-                })
-            })
+            .map(|sku| one_unit(sku, Fulfilment::Ship, None, &source))
             .collect::<AppResult<_>>()?,
         payment: PaymentRequest {
             method: PaymentMethod::Web,
@@ -188,30 +197,31 @@ pub(super) async fn insert_late_return(db: &Db, locations: &[PlannedLocation]) -
     let web = Actor::new("web", "web-shop");
     let bus = crate::services::events::EventBus::new(db.backend);
     let receipt = place_once(db, &bus, &request, &web, &key).await?.value;
-    for step in [
-        crate::services::orders::shipping::ShipmentStep::Shipped,
-        crate::services::orders::shipping::ShipmentStep::Delivered,
-    ] {
-        crate::services::orders::shipping::record_shipment(
-            db,
-            &bus,
-            &receipt.reference,
-            step,
-            &web,
-        )
-        .await?;
+    for step in [ShipmentStep::Shipped, ShipmentStep::Delivered] {
+        record_shipment(db, &bus, &receipt.reference, step, &web).await?;
     }
     let delivered = crate::db::now_ms() - LATE_RETURN_DAYS * 24 * HOUR_MS;
+    // Placed three days before it arrived.
+    let placed = delivered - 3 * 24 * HOUR_MS;
     let mut tx = db.pool.begin().await?;
-    for statement in [
-        "UPDATE orders SET created_at = $1 - 259200000 WHERE reference = $2",
-        "UPDATE order_fulfilments SET collected_at = $1, updated_at = $1 \
-         WHERE order_id = (SELECT id FROM orders WHERE reference = $2)",
-        "UPDATE order_events SET created_at = $1 \
-         WHERE order_id = (SELECT id FROM orders WHERE reference = $2)",
+    for (statement, at) in [
+        (
+            "UPDATE orders SET created_at = $1 WHERE reference = $2",
+            placed,
+        ),
+        (
+            "UPDATE order_fulfilments SET collected_at = $1, updated_at = $1 \
+             WHERE order_id = (SELECT id FROM orders WHERE reference = $2)",
+            delivered,
+        ),
+        (
+            "UPDATE order_events SET created_at = $1 \
+             WHERE order_id = (SELECT id FROM orders WHERE reference = $2)",
+            delivered,
+        ),
     ] {
         sqlx::query(statement)
-            .bind(delivered)
+            .bind(at)
             .bind(&receipt.reference)
             .execute(&mut *tx)
             .await?;
