@@ -1,7 +1,8 @@
 //! The server's background jobs: outbox delivery (e-mail and webhooks), the cancelling of
-//! orders whose payment by link did not come, pickup reminders and the
-//! expiry of orders nobody collected. Each step is a conditional
-//! statement, so several servers sharing one database run them safely.
+//! orders whose payment by link did not come, pickup reminders, the
+//! expiry of orders nobody collected, and forgetting old request keys.
+//! Each step is a conditional statement, so several servers sharing one
+//! database run them safely.
 
 use crate::mail::Mailer;
 use crate::webhooks::Webhooks;
@@ -9,6 +10,7 @@ use app::db::Db;
 use app::services::events::EventBus;
 use app::services::orders::payment::cancel_unpaid;
 use app::services::pickups::lifecycle::{expire_due, remind_due};
+use app::services::request_keys;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -27,6 +29,10 @@ const PICKUPS_EVERY: Duration = Duration::from_secs(30);
 /// the lookups around it never wait long (the rest come next round).
 const PICKUPS_BATCH: i64 = 200;
 
+/// How often request keys past their day are forgotten: they are only
+/// kept from growing.
+const KEYS_EVERY: Duration = Duration::from_secs(600);
+
 /// The running jobs, stopped together.
 pub struct Jobs {
     stop: watch::Sender<bool>,
@@ -35,6 +41,52 @@ pub struct Jobs {
 
 impl Jobs {
     pub fn start(db: Db, events: EventBus, mailer: Mailer, webhooks: Webhooks) -> Self {
+        let mut jobs = Self::start_delivery(db.clone(), mailer, webhooks);
+        let stopped = jobs.stop.subscribe();
+        let pickups = {
+            let (db, events) = (db.clone(), events.clone());
+            tokio::spawn(every(PICKUPS_EVERY, stopped.clone(), move || {
+                let (db, events) = (db.clone(), events.clone());
+                async move { pickup_round(&db, &events).await }
+            }))
+        };
+        let unpaid = {
+            let db = db.clone();
+            tokio::spawn(every(UNPAID_EVERY, stopped.clone(), move || {
+                let (db, events) = (db.clone(), events.clone());
+                async move {
+                    match cancel_unpaid(&db, &events, UNPAID_BATCH).await {
+                        Ok(cancelled) if !cancelled.is_empty() => {
+                            tracing::info!(
+                                ?cancelled,
+                                "unpaid orders cancelled, their stock released"
+                            );
+                        }
+                        Ok(_) => {}
+                        Err(error) => tracing::warn!(%error, "unpaid orders not looked at"),
+                    }
+                }
+            }))
+        };
+        let keys = tokio::spawn(every(KEYS_EVERY, stopped, move || {
+            let db = db.clone();
+            async move {
+                match request_keys::forget_old(&db).await {
+                    Ok(0) => {}
+                    Ok(forgotten) => {
+                        tracing::info!(forgotten, "request keys past their day forgotten")
+                    }
+                    Err(error) => tracing::warn!(%error, "old request keys not forgotten"),
+                }
+            }
+        }));
+        jobs.handles.extend([pickups, unpaid, keys]);
+        jobs
+    }
+
+    /// The outbox's delivery alone (e-mail and webhooks): what the
+    /// benchmark runs beside its server, whose other jobs it drives itself.
+    pub fn start_delivery(db: Db, mailer: Mailer, webhooks: Webhooks) -> Self {
         let (stop, stopped) = watch::channel(false);
         let outbox = {
             let db = db.clone();
@@ -47,39 +99,17 @@ impl Jobs {
                 }
             }))
         };
-        let hooks = {
-            let db = db.clone();
-            tokio::spawn(every(OUTBOX_EVERY, stopped.clone(), move || {
-                let (db, webhooks) = (db.clone(), webhooks.clone());
-                async move {
-                    if let Err(error) = webhooks.deliver_due(&db).await {
-                        tracing::warn!(%error, "webhook round failed");
-                    }
-                }
-            }))
-        };
-        let pickups = {
-            let (db, events) = (db.clone(), events.clone());
-            tokio::spawn(every(PICKUPS_EVERY, stopped.clone(), move || {
-                let (db, events) = (db.clone(), events.clone());
-                async move { pickup_round(&db, &events).await }
-            }))
-        };
-        let unpaid = tokio::spawn(every(UNPAID_EVERY, stopped, move || {
-            let (db, events) = (db.clone(), events.clone());
+        let hooks = tokio::spawn(every(OUTBOX_EVERY, stopped, move || {
+            let (db, webhooks) = (db.clone(), webhooks.clone());
             async move {
-                match cancel_unpaid(&db, &events, UNPAID_BATCH).await {
-                    Ok(cancelled) if !cancelled.is_empty() => {
-                        tracing::info!(?cancelled, "unpaid orders cancelled, their stock released");
-                    }
-                    Ok(_) => {}
-                    Err(error) => tracing::warn!(%error, "unpaid orders not looked at"),
+                if let Err(error) = webhooks.deliver_due(&db).await {
+                    tracing::warn!(%error, "webhook round failed");
                 }
             }
         }));
         Self {
             stop,
-            handles: vec![outbox, unpaid, pickups, hooks],
+            handles: vec![outbox, hooks],
         }
     }
 

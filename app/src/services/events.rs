@@ -76,16 +76,31 @@ impl EventBus {
         if self.backend != Backend::Postgres {
             return Ok(());
         }
+        let mut notes = Vec::with_capacity(items.len());
         for item in items {
-            let payload =
-                serde_json::to_string(item).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(channel)
-                .bind(payload)
-                .execute(&mut *conn)
-                .await?;
+            notes.push((channel, payload_of(item)?));
         }
-        Ok(())
+        notify_all(conn, &notes).await
+    }
+
+    /// Like `stage` and `stage_pickups` together, in one round trip.
+    pub async fn stage_all(
+        &self,
+        conn: &mut AnyConnection,
+        stock: &[StockEvent],
+        pickups: &[PickupEvent],
+    ) -> Result<(), sqlx::Error> {
+        if self.backend != Backend::Postgres {
+            return Ok(());
+        }
+        let mut notes = Vec::with_capacity(stock.len() + pickups.len());
+        for event in stock {
+            notes.push((PG_CHANNEL, payload_of(event)?));
+        }
+        for event in pickups {
+            notes.push((PG_PICKUP_CHANNEL, payload_of(event)?));
+        }
+        notify_all(conn, &notes).await
     }
 
     /// After commit: on SQLite, deliver to this server's subscribers.
@@ -124,6 +139,30 @@ impl EventBus {
         // No subscriber is not an error: nobody is looking.
         let _ = self.sender.send(Arc::new(event));
     }
+}
+
+fn payload_of<T: serde::Serialize>(item: &T) -> Result<String, sqlx::Error> {
+    serde_json::to_string(item).map_err(|e| sqlx::Error::Protocol(e.to_string()))
+}
+
+/// Notifications queued per statement at most (two parameters each).
+const NOTES_PER_STATEMENT: usize = 200;
+
+/// Queues `(channel, payload)` notifications, many per statement: each
+/// round trip inside a writing transaction is time its locks are held.
+async fn notify_all(conn: &mut AnyConnection, notes: &[(&str, String)]) -> Result<(), sqlx::Error> {
+    for chunk in notes.chunks(NOTES_PER_STATEMENT) {
+        let calls: Vec<String> = (0..chunk.len())
+            .map(|i| format!("pg_notify(${}, ${})", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let sql = format!("SELECT {}", calls.join(", "));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (channel, payload) in chunk {
+            query = query.bind(*channel).bind(payload.as_str());
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Listens for notifications from every server sharing the PostgreSQL

@@ -261,6 +261,15 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
     )
     .await?;
     let addr = server.local_addr();
+    // The outbox is delivered as the real server does it (written to the
+    // log without SMTP_URL): the mail that a run's preparation queues is
+    // sent before it measures (see `mail_sent`), and the mail it causes
+    // is sent while it runs, on the same cores.
+    let delivery = crate::jobs::Jobs::start_delivery(
+        server.state.db.clone(),
+        crate::mail::Mailer::from_env()?,
+        crate::webhooks::Webhooks::new("bench")?,
+    );
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let serving = tokio::spawn(server.run(async {
         let _ = stopped.await;
@@ -373,6 +382,7 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
     }
     let _ = stop.send(());
     let _ = serving.await;
+    delivery.stop().await;
     if matches!(scale, Scale::Demo) && url.starts_with("sqlite:") && args.soak_seconds > 0 {
         soak::run(url, "target/site", args.soak_seconds, &skus).await?;
     }

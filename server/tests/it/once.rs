@@ -164,3 +164,34 @@ async fn the_form_sent_twice_records_once(engine: Engine) {
     assert_ledger_matches_levels(&app.db).await;
 }
 both_databases!(form_twice, super::the_form_sent_twice_records_once);
+
+/// Keys are remembered a day: the housekeeping job forgets older ones and
+/// keeps the others, whose copies are still answered.
+async fn keys_past_their_day_are_forgotten(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.connect().await;
+    let day_ms = 24 * 60 * 60 * 1000;
+    let now = app::db::now_ms();
+    for (key, created_at) in [("old", now - day_ms - 60_000), ("recent", now - 60_000)] {
+        sqlx::query(
+            "INSERT INTO request_keys (owner, request_key, fingerprint, answer, created_at) \
+             VALUES ('manager', $1, 'f', '1', $2)",
+        )
+        .bind(key)
+        .bind(created_at)
+        .execute(&db.pool)
+        .await
+        .expect("key stored");
+    }
+    let forgotten = app::services::request_keys::forget_old(&db)
+        .await
+        .expect("housekeeping");
+    assert_eq!(forgotten, 1);
+    let kept: Vec<String> =
+        sqlx::query_scalar("SELECT request_key FROM request_keys ORDER BY request_key")
+            .fetch_all(&db.pool)
+            .await
+            .expect("keys");
+    assert_eq!(kept, vec!["recent".to_string()]);
+}
+both_databases!(keys_forgotten, super::keys_past_their_day_are_forgotten);

@@ -29,6 +29,19 @@ use app::services::returns::{approvals, order_for_return, quarantine};
 use app::services::stock::Done;
 use std::sync::Arc;
 
+/// The receipt a return answers with is the one read back later (the
+/// printable page), except what is paid for an exchange, told only then.
+async fn same_as_read_back(db: &Db, staff: &Staff, answer: &ReturnReceipt) {
+    let read = app::services::returns::record::receipt_by_reference(db, staff, &answer.reference)
+        .await
+        .expect("receipt read back");
+    let told = ReturnReceipt {
+        exchange_paid: read.exchange_paid,
+        ..answer.clone()
+    };
+    assert_eq!(told, read, "the answer and the receipt read back");
+}
+
 async fn first_customer(db: &Db) -> i64 {
     sqlx::query_scalar("SELECT id FROM customers WHERE erased_at IS NULL ORDER BY id LIMIT 1")
         .fetch_one(&db.pool)
@@ -229,6 +242,7 @@ async fn a_return_restocks_quarantines_and_refunds(engine: Engine) {
     .expect("first return")
     .value;
     assert!(first.reference.starts_with("RET-"));
+    same_as_read_back(&db, &paris, &first).await;
     assert_eq!(
         figures(&db, a.as_str(), "PAR01").await.0,
         shelf_a + 1,
@@ -278,6 +292,7 @@ async fn a_return_restocks_quarantines_and_refunds(engine: Engine) {
     assert_eq!(balance, credit_before + second.refund.0);
     assert_eq!(balance, ledger, "the balance is the sum of its ledger");
     assert_eq!(second.store_credit_after, Some(Cents(balance)));
+    same_as_read_back(&db, &paris, &second).await;
     assert!(refunded(&db, &reference).await <= a_net + b_price);
 
     // Nothing is left: a third attempt says what came back, where, by whom.
@@ -606,6 +621,7 @@ async fn delivery_fees_and_goods_for_the_warehouse(engine: Engine) {
     .await
     .expect("first item back")
     .value;
+    same_as_read_back(&db, &lyon, &first).await;
     assert_eq!(
         first.delivery_fee,
         Cents(0),
@@ -646,6 +662,7 @@ async fn delivery_fees_and_goods_for_the_warehouse(engine: Engine) {
     .await
     .expect("last item back")
     .value;
+    same_as_read_back(&db, &lyon, &last).await;
     assert_eq!(last.delivery_fee, Cents(495), "the whole order came back");
     assert_eq!(last.refund.0, prices[1] + 495);
     assert_eq!(refunded(&db, &reference).await, prices[0] + prices[1] + 495);
@@ -697,6 +714,7 @@ async fn delivery_fees_and_goods_for_the_warehouse(engine: Engine) {
     .await
     .expect("defective back")
     .value;
+    same_as_read_back(&db, &lyon, &defective).await;
     assert_eq!(defective.delivery_fee, Cents(495));
     assert_eq!(quarantined(&db, &a, "LYO01").await, 1);
     assert_ledger_matches_levels(&db).await;
@@ -750,6 +768,7 @@ async fn store_credit_and_exchanges(engine: Engine) {
     .value;
     let balance = before + credited.refund.0;
     assert_eq!(credit_of(&db, customer).await, (balance, balance));
+    same_as_read_back(&db, &paris, &credited).await;
 
     // The next basket: the credit first, the card for the rest.
     let basket_id = basket::for_customer(&db, &paris, customer, Lang::Fr)
@@ -869,6 +888,7 @@ async fn store_credit_and_exchanges(engine: Engine) {
         .await
         .expect("exchanged")
         .value;
+    same_as_read_back(&db, &paris, &swapped).await;
     let value = swapped.refund.0;
     assert_eq!(swapped.applied_to_exchange.0, value.min(price_c));
     assert_eq!(swapped.exchange_paid.0, (price_c - value).max(0));

@@ -1,14 +1,14 @@
 //! The customer at the counter: checked in at the kiosk with their code,
 //! taken by an associate, handed their order (all of it, or some lines
-//! with the rest kept or given up). Codes tried are counted per shop and
-//! per order before they are checked, so that guessing gets a handful of
-//! tries an hour.
+//! with the rest kept or given up). Wrong codes are counted per shop and
+//! per order, and no code is checked while its scope is locked, so that
+//! guessing gets a handful of tries an hour.
 
 use super::{
     FulfilmentRow, actor_of, at_pickup_shop, build_view, commit, lines_of, load, name, ready_here,
     set_status, shop_rules, take_from_holds,
 };
-use crate::db::{Db, now_ms};
+use crate::db::{Db, WriteTx, now_ms};
 use crate::domain::order::{OrderEvent, OrderStatus};
 use crate::domain::pickup::{ORDER_TRIES, PickupCode, SHOP_TRIES};
 use crate::domain::sign_in::{Allowance, Attempts, Verdict, next_attempt_under};
@@ -23,24 +23,16 @@ use crate::services::request_keys::RequestKey;
 use crate::services::stock::{Done, MovementRequest, apply_movement, replayed};
 use sqlx::AnyConnection;
 
-/// Counts one try of a code under `scope` (`shop:PAR01`, `order:42`), in a
-/// transaction of its own so that a wrong code, whose change is rolled
-/// back, still counts. Refused while the scope is locked.
-async fn count_try(db: &Db, scope: &str, allowance: Allowance) -> AppResult<()> {
-    let mut tx = db.begin_write().await?;
-    count_try_in(&mut tx, scope, allowance).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Counts one try inside the caller's transaction, which must then be
-/// committed when the code proves wrong (see [`hand_over`]).
-async fn count_try_in(
+/// The tries of `scope` (`shop:PAR01`, `order:42`) so far, read in the
+/// caller's transaction: refused while the scope is locked. A try is
+/// counted only when its code proves wrong ([`refused_try`]); a right code
+/// forgets the earlier ones ([`forget_tries`]). Either way one statement
+/// more, not three.
+async fn tries_so_far(
     conn: &mut AnyConnection,
     scope: &str,
     allowance: Allowance,
-) -> AppResult<()> {
-    let now = now_ms();
+) -> AppResult<Option<Attempts>> {
     let stored: Option<(i64, i64, i64)> = sqlx::query_as(
         "SELECT attempts, last_attempt_at, locked_until FROM pickup_code_attempts WHERE scope = $1",
     )
@@ -52,34 +44,58 @@ async fn count_try_in(
         last_attempt_at,
         locked_until,
     });
-    let next = match next_attempt_under(allowance, stored, now) {
-        Verdict::Locked { retry_after_ms } => {
-            return Err(AppError::TooManyCodeTries {
-                retry_after_secs: (retry_after_ms as u64).div_ceil(1000),
-            });
-        }
-        Verdict::Allowed(next) => next,
-    };
-    sqlx::query(
-        "INSERT INTO pickup_code_attempts (scope, attempts, last_attempt_at, locked_until) \
-         VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (scope) DO UPDATE SET attempts = $2, last_attempt_at = $3, locked_until = $4",
-    )
-    .bind(scope)
-    .bind(next.count)
-    .bind(next.last_attempt_at)
-    .bind(next.locked_until)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    if let Verdict::Locked { retry_after_ms } = next_attempt_under(allowance, stored, now_ms()) {
+        return Err(AppError::TooManyCodeTries {
+            retry_after_secs: (retry_after_ms as u64).div_ceil(1000),
+        });
+    }
+    Ok(stored)
 }
 
-/// A right code forgets the tries of its scope.
-async fn forget_tries(conn: &mut AnyConnection, scope: &str) -> AppResult<()> {
-    sqlx::query("DELETE FROM pickup_code_attempts WHERE scope = $1")
-        .bind(scope)
-        .execute(&mut *conn)
-        .await?;
+/// A code that proved wrong (or found nothing): its try is counted and
+/// committed with nothing else, and `refusal` is what the caller says.
+async fn refused_try(
+    mut tx: WriteTx,
+    scope: &str,
+    allowance: Allowance,
+    tries: Option<Attempts>,
+    refusal: AppError,
+) -> AppError {
+    let counted = async {
+        if let Verdict::Allowed(next) = next_attempt_under(allowance, tries, now_ms()) {
+            sqlx::query(
+                "INSERT INTO pickup_code_attempts (scope, attempts, last_attempt_at, locked_until) \
+                 VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (scope) DO UPDATE SET attempts = $2, last_attempt_at = $3, locked_until = $4",
+            )
+            .bind(scope)
+            .bind(next.count)
+            .bind(next.last_attempt_at)
+            .bind(next.locked_until)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok::<(), AppError>(())
+    };
+    match counted.await {
+        Ok(()) => refusal,
+        Err(error) => error,
+    }
+}
+
+/// A right code forgets the tries of its scope (when there were any).
+async fn forget_tries(
+    conn: &mut AnyConnection,
+    scope: &str,
+    tries: Option<Attempts>,
+) -> AppResult<()> {
+    if tries.is_some() {
+        sqlx::query("DELETE FROM pickup_code_attempts WHERE scope = $1")
+            .bind(scope)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 
@@ -151,9 +167,12 @@ pub async fn check_in(
 ) -> AppResult<CheckInAnswer> {
     let code = PickupCode::parse(raw_code)?;
     let scope = shop_scope(&kiosk.location);
-    count_try(db, &scope, SHOP_TRIES).await?;
     let mut tx = db.begin_write().await?;
-    let row = find_by_code(&mut tx, db, &code, &kiosk.location).await?;
+    let tries = tries_so_far(&mut tx, &scope, SHOP_TRIES).await?;
+    let row = match find_by_code(&mut tx, db, &code, &kiosk.location).await {
+        Ok(row) => row,
+        Err(refusal) => return Err(refused_try(tx, &scope, SHOP_TRIES, tries, refusal).await),
+    };
     let now = now_ms();
     let marked = sqlx::query(
         "UPDATE order_fulfilments SET checked_in_at = $1, attended_by = NULL \
@@ -169,8 +188,12 @@ pub async fn check_in(
             reference: row.reference.clone(),
         });
     }
-    forget_tries(&mut tx, &scope).await?;
-    let row = load(&mut tx, row.id).await?;
+    forget_tries(&mut tx, &scope, tries).await?;
+    let row = FulfilmentRow {
+        checked_in_at: Some(now),
+        attended_by: None,
+        ..row
+    };
     let event = row.event(row.pickup(), PickupChange::CustomerWaiting, row.status());
     commit(tx, bus, Vec::new(), vec![event]).await?;
     Ok(CheckInAnswer { checked_in: true })
@@ -180,10 +203,13 @@ pub async fn check_in(
 pub async fn open_by_code(db: &Db, staff: &Staff, raw_code: &str) -> AppResult<i64> {
     let code = PickupCode::parse(raw_code)?;
     let scope = shop_scope(&staff.location);
-    count_try(db, &scope, SHOP_TRIES).await?;
     let mut tx = db.begin_write().await?;
-    let row = find_by_code(&mut tx, db, &code, &staff.location).await?;
-    forget_tries(&mut tx, &scope).await?;
+    let tries = tries_so_far(&mut tx, &scope, SHOP_TRIES).await?;
+    let row = match find_by_code(&mut tx, db, &code, &staff.location).await {
+        Ok(row) => row,
+        Err(refusal) => return Err(refused_try(tx, &scope, SHOP_TRIES, tries, refusal).await),
+    };
+    forget_tries(&mut tx, &scope, tries).await?;
     tx.commit().await?;
     Ok(row.id)
 }
@@ -303,24 +329,30 @@ pub async fn hand_over(
     let directory = db.locations().await?;
     let actor = actor_of(staff);
     let mut tx = db.begin_write().await?;
-    if let Some(done) = replayed(&mut tx, once).await? {
-        return Ok(done);
+    // The answer kept under the key is the order's id; a copy gets the
+    // order's screen as it is when the copy comes.
+    if let Some(done) = replayed::<i64>(&mut tx, once).await? {
+        drop(tx);
+        return Ok(Done {
+            value: super::view(db, staff, done.value).await?,
+            replayed: true,
+        });
     }
-    // The try is counted in this transaction, which a wrong code commits
-    // with nothing else in it: one write where two were, and it still
-    // counts. (A refusal before the code is checked rolls the count back,
-    // which tells a guesser nothing.)
-    if matches!(request.proof, Proof::Code(_)) {
-        count_try_in(&mut tx, &order_scope, ORDER_TRIES).await?;
-    }
+    // A wrong code counts its try in this transaction, committed with
+    // nothing else in it. (A refusal before the code is checked counts
+    // nothing, which tells a guesser nothing.)
+    let tries = match request.proof {
+        Proof::Code(_) => tries_so_far(&mut tx, &order_scope, ORDER_TRIES).await?,
+        Proof::IdCheck { .. } => None,
+    };
     let row = ready_here(&mut tx, &directory, staff, fulfilment_id).await?;
     match &request.proof {
         Proof::Code(code) => {
             if !code.matches(row.pickup_code.as_deref().unwrap_or_default()) {
-                tx.commit().await?;
-                return Err(AppError::WrongPickupCode {
+                let refusal = AppError::WrongPickupCode {
                     reference: row.reference.clone(),
-                });
+                };
+                return Err(refused_try(tx, &order_scope, ORDER_TRIES, tries, refusal).await);
             }
         }
         Proof::IdCheck { .. } => {
@@ -388,6 +420,7 @@ pub async fn hand_over(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
+    let mut handed_lines: Vec<(i64, i64)> = Vec::new();
     for line in ordered {
         let sku = Sku::parse(&line.sku)?;
         let quantity = taken_of(line.line_id);
@@ -408,14 +441,7 @@ pub async fn hand_over(
             }
             handed.push((sku.clone(), Movement::Handover(Quantity::new(quantity)?)));
             take_from_holds(&mut tx, line.line_id, here.as_str(), quantity, "consumed").await?;
-            sqlx::query(
-                "INSERT INTO handover_lines (handover_id, order_line_id, quantity) VALUES ($1, $2, $3)",
-            )
-            .bind(handover_id)
-            .bind(line.line_id)
-            .bind(quantity)
-            .execute(&mut *tx)
-            .await?;
+            handed_lines.push((line.line_id, quantity));
         }
         let declined = line.to_hand_over() - quantity;
         if request.rest == Rest::Cancel && declined > 0 {
@@ -438,6 +464,7 @@ pub async fn hand_over(
             .await?;
         }
     }
+    record_handover_lines(&mut tx, handover_id, &handed_lines).await?;
     sqlx::query(
         "UPDATE order_fulfilments SET collected_at = $1, \
                 attended_by = CASE WHEN checked_in_at IS NOT NULL AND attended_by IS NULL THEN $2 ELSE attended_by END \
@@ -448,14 +475,22 @@ pub async fn hand_over(
     .bind(fulfilment_id)
     .execute(&mut *tx)
     .await?;
-    if document.is_none() {
-        forget_tries(&mut tx, &order_scope).await?;
-    }
-    let row = load(&mut tx, fulfilment_id).await?;
-    let value = build_view(&mut tx, &directory, &row, staff.location.as_str()).await?;
+    forget_tries(&mut tx, &order_scope, tries).await?;
     if let Some(key) = once {
-        crate::services::request_keys::store_answer(&mut tx, key, &value).await?;
+        crate::services::request_keys::store_answer(&mut tx, key, &fulfilment_id).await?;
     }
+    // The row as the statements above left it (the event says it).
+    let waiting_taken = row.checked_in_at.is_some() && row.attended_by.is_none();
+    let row = FulfilmentRow {
+        status: status.as_str().to_string(),
+        collected_at: Some(now),
+        attended_by: if waiting_taken {
+            Some(actor.name.clone())
+        } else {
+            row.attended_by.clone()
+        },
+        ..row
+    };
     // In SKU order (the lines were walked so), as every change locks them.
     handed.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
     for (sku, movement) in handed {
@@ -478,10 +513,36 @@ pub async fn hand_over(
     }
     let event = row.event(row.pickup(), PickupChange::Changed, status);
     commit(tx, bus, stock, vec![event]).await?;
+    // The screen is read after the commit: the writers' turn is not held
+    // while it is built.
     Ok(Done {
-        value,
+        value: super::view(db, staff, fulfilment_id).await?,
         replayed: false,
     })
+}
+
+/// The lines of one handover, in one statement.
+async fn record_handover_lines(
+    conn: &mut AnyConnection,
+    handover_id: i64,
+    lines: &[(i64, i64)],
+) -> AppResult<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = (0..lines.len())
+        .map(|i| format!("($1, ${}, ${})", 2 * i + 2, 2 * i + 3))
+        .collect();
+    let sql = format!(
+        "INSERT INTO handover_lines (handover_id, order_line_id, quantity) VALUES {}",
+        rows.join(", ")
+    );
+    let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(handover_id);
+    for (line_id, quantity) in lines {
+        insert = insert.bind(*line_id).bind(*quantity);
+    }
+    insert.execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Records money given back for units of a paid order (nothing is owed

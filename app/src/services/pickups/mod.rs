@@ -623,8 +623,7 @@ pub(crate) async fn commit(
     stock: Vec<StockEvent>,
     pickups: Vec<PickupEvent>,
 ) -> AppResult<()> {
-    bus.stage(&mut tx, &stock).await?;
-    bus.stage_pickups(&mut tx, &pickups).await?;
+    bus.stage_all(&mut tx, &stock, &pickups).await?;
     super::webhooks::enqueue(&mut tx, &pickups).await?;
     tx.commit().await?;
     bus.committed(stock);
@@ -925,6 +924,24 @@ pub(crate) async fn take_from_holds(
     quantity: i64,
     to_status: &str,
 ) -> AppResult<()> {
+    // Usually every unit still held is taken (a whole handover, a line
+    // given up): then one statement does it.
+    let whole = sqlx::query(
+        "UPDATE reservations SET status = $1 \
+         WHERE order_line_id = $2 AND location_id = $3 AND status = 'held' \
+           AND (SELECT SUM(h.quantity) FROM reservations h \
+                WHERE h.order_line_id = $2 AND h.location_id = $3 AND h.status = 'held') = $4",
+    )
+    .bind(to_status)
+    .bind(line_id)
+    .bind(location)
+    .bind(quantity)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if whole > 0 {
+        return Ok(());
+    }
     let holds: Vec<(i64, String, i64, i64)> = sqlx::query_as(
         "SELECT id, sku, quantity, created_at FROM reservations \
          WHERE order_line_id = $1 AND location_id = $2 AND status = 'held' ORDER BY id",

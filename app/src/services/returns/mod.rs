@@ -82,6 +82,10 @@ pub(crate) struct OrderRow {
     pub payment_status: String,
     pub delivery_fee_cents: i64,
     pub created_at: i64,
+    /// The customer's e-mail and store credit, when one is on record (and
+    /// not erased): for the receipt.
+    pub customer_email: Option<String>,
+    pub store_credit_cents: Option<i64>,
 }
 
 impl OrderRow {
@@ -103,18 +107,31 @@ pub(crate) async fn notice(
             .bind(reference)
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(PickupEvent {
+    Ok(notice_of(
+        reference,
+        location,
+        change,
+        status.as_deref().unwrap_or_default(),
+    ))
+}
+
+/// The notice of an order whose status is already known.
+pub(crate) fn notice_of(
+    reference: &str,
+    location: &str,
+    change: PickupChange,
+    status: &str,
+) -> PickupEvent {
+    PickupEvent {
         location_id: location.to_string(),
         fulfilment_id: 0,
         reference: reference.to_string(),
-        status: status
-            .and_then(|s| OrderStatus::parse(&s).ok())
-            .unwrap_or(OrderStatus::Completed),
+        status: OrderStatus::parse(status).unwrap_or(OrderStatus::Completed),
         change,
         slot: None,
         waiting_since: None,
         at_ms: now_ms(),
-    })
+    }
 }
 
 /// Order references as people type and scanners read them: any case,
@@ -129,9 +146,10 @@ pub(crate) async fn order_by_reference(
 ) -> AppResult<OrderRow> {
     let reference = clean_reference(reference);
     let row: Option<OrderRow> = sqlx::query_as(
-        "SELECT id, reference, channel, customer_id, contact_email, lang, payment_status, \
-                delivery_fee_cents, created_at \
-         FROM orders WHERE reference = $1",
+        "SELECT o.id, o.reference, o.channel, o.customer_id, o.contact_email, o.lang, o.payment_status, \
+                o.delivery_fee_cents, o.created_at, c.email AS customer_email, c.store_credit_cents \
+         FROM orders o LEFT JOIN customers c ON c.id = o.customer_id AND c.erased_at IS NULL \
+         WHERE o.reference = $1",
     )
     .bind(&reference)
     .fetch_optional(&mut *conn)

@@ -491,6 +491,7 @@ pub async fn record_return(
     // The money: each line's units at what they were paid, the delivery
     // fee when the whole order came back or an item was defective.
     let money = money_of(&mut tx, order.id).await?;
+    let so_far = refunded_per_line(&mut tx, order.id).await?;
     let mut parts = Vec::new();
     let mut line_refunds: BTreeMap<i64, i64> = BTreeMap::new();
     for (line_id, quantity) in &per_line {
@@ -498,13 +499,7 @@ pub async fn record_return(
             .iter()
             .find(|l| l.line_id == *line_id)
             .ok_or(AppError::Internal)?;
-        let (units_so_far, cents_so_far): (i64, i64) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) \
-             FROM refunds WHERE order_line_id = $1",
-        )
-        .bind(line_id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let (units_so_far, cents_so_far) = so_far.get(line_id).copied().unwrap_or((0, 0));
         let amount = units_refund(
             line.net(),
             line.quantity,
@@ -578,6 +573,7 @@ pub async fn record_return(
     let mut units_left = per_line.clone();
     // What this shop does with returns, read once per department.
     let mut sites: BTreeMap<String, ReturnSite> = BTreeMap::new();
+    let mut returned_lines = Vec::with_capacity(wanted.len());
     for entry in &wanted {
         let line = lines
             .iter()
@@ -617,6 +613,18 @@ pub async fn record_return(
         .bind(share)
         .fetch_one(&mut *tx)
         .await?;
+        returned_lines.push(ReturnedLine {
+            sku: line.sku.clone(),
+            product_name: line.product_name.clone(),
+            colour: line.colour.clone(),
+            size: line.size.clone(),
+            quantity: entry.quantity,
+            reason: entry.reason,
+            reason_note: entry.reason_note.clone(),
+            condition: entry.condition,
+            disposition: goes,
+            refund: Cents(share),
+        });
         let sku = Sku::parse(&line.sku)?;
         let quantity = Quantity::new(entry.quantity)?;
         match goes {
@@ -756,42 +764,40 @@ pub async fn record_return(
                 .extend(original_buckets(&mut tx, &order, rest, typed_reference.as_deref()).await?),
         }
     }
-    let reason = format!("return {return_reference}");
+    let mut refunds = Vec::new();
     for (line_id, quantity, amount, bucket) in allocate(&parts, &buckets) {
         let Some(way) = buckets.get(bucket) else {
             // Nothing to give back (an item worth nothing): units only.
             if quantity > 0 {
-                insert_refund(
-                    &mut tx,
-                    order.id,
+                refunds.push(RefundRow {
                     line_id,
                     quantity,
-                    0,
-                    "original_payment",
-                    None,
-                    None,
-                    &reason,
-                    return_id,
-                    &actor,
-                )
-                .await?;
+                    amount: 0,
+                    method: "original_payment",
+                    payment_method: None,
+                    payment_reference: None,
+                });
             }
             continue;
         };
-        insert_refund(
-            &mut tx,
-            order.id,
+        refunds.push(RefundRow {
             line_id,
             quantity,
             amount,
-            way.method,
-            way.payment_method.as_deref(),
-            way.payment_reference.as_deref(),
-            &reason,
-            return_id,
-            &actor,
-        )
-        .await?;
+            method: way.method,
+            payment_method: way.payment_method.clone(),
+            payment_reference: way.payment_reference.clone(),
+        });
+    }
+    let reason = format!("return {return_reference}");
+    insert_refunds(&mut tx, order.id, return_id, &reason, &refunds, &actor).await?;
+    // The receipt names the largest share given back to a payment (the
+    // first of equal ones).
+    let mut main_way: Option<&RefundRow> = None;
+    for row in refunds.iter().filter(|r| r.method == "original_payment") {
+        if main_way.is_none_or(|best| row.amount > best.amount) {
+            main_way = Some(row);
+        }
     }
     let credited: i64 = buckets
         .iter()
@@ -817,23 +823,49 @@ pub async fn record_return(
         );
     }
 
-    let mut receipt = receipt(&mut tx, &directory, return_id).await?;
-    receipt.exchange_paid = Cents(exchange_paid.max(0));
-    receipt.store_credit_after = credit_after;
+    // The receipt from what this transaction wrote (what [`receipt`] reads
+    // back later; a test holds them equal).
+    let receipt = ReturnReceipt {
+        return_id,
+        reference: return_reference.clone(),
+        order_reference: order.reference.clone(),
+        location_name: location_name(&directory, here.as_str()),
+        location_id: here.to_string(),
+        created_by: actor.name.clone(),
+        created_at: now,
+        lang: order.lang(),
+        lines: returned_lines,
+        refund: Cents(value),
+        delivery_fee: fee,
+        refund_method: request.refund,
+        payment_method: main_way.and_then(|w| w.payment_method.clone()),
+        payment_reference: main_way.and_then(|w| w.payment_reference.clone()),
+        exchange_reference,
+        applied_to_exchange: Cents(applied),
+        exchange_paid: Cents(exchange_paid.max(0)),
+        store_credit_after: credit_after.or(order.store_credit_cents.map(Cents)),
+        contact_email: order.contact_email.clone().or(order.customer_email.clone()),
+    };
     if let Some(message) = crate::services::messages::return_receipt(&receipt, order.id) {
         crate::services::outbox::enqueue(&mut tx, &message).await?;
     }
     if let Some(key) = once {
         crate::services::request_keys::store_answer(&mut tx, key, &receipt).await?;
     }
-    crate::services::pickups::refresh_order_status(&mut tx, order.id, now).await?;
-    let notice = super::notice(
-        &mut tx,
+    // A return moves no fulfilment, so the order's status stays: it is
+    // only marked changed, and read for the notice.
+    let status: String =
+        sqlx::query_scalar("UPDATE orders SET updated_at = $1 WHERE id = $2 RETURNING status")
+            .bind(now)
+            .bind(order.id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let notice = super::notice_of(
         &order.reference,
         here.as_str(),
         PickupChange::Returned,
-    )
-    .await?;
+        &status,
+    );
     crate::services::pickups::commit(tx, bus, events, vec![notice]).await?;
     Ok(Done {
         value: receipt,
@@ -841,40 +873,86 @@ pub async fn record_return(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn insert_refund(
-    conn: &mut AnyConnection,
-    order_id: i64,
+/// One refund row of a return, before it is written.
+struct RefundRow {
     line_id: Option<i64>,
     quantity: i64,
     amount: i64,
-    method: &str,
-    payment_method: Option<&str>,
-    payment_reference: Option<&str>,
-    reason: &str,
+    method: &'static str,
+    payment_method: Option<String>,
+    payment_reference: Option<String>,
+}
+
+/// Writes a return's refund rows in one statement.
+async fn insert_refunds(
+    conn: &mut AnyConnection,
+    order_id: i64,
     return_id: i64,
+    reason: &str,
+    rows: &[RefundRow],
     actor: &Actor,
 ) -> AppResult<()> {
-    sqlx::query(
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // The values shared by every row first ($1 to $6), then six per row.
+    const SHARED: usize = 6;
+    const PER_ROW: usize = 6;
+    let values: Vec<String> = (0..rows.len())
+        .map(|i| {
+            let p = SHARED + PER_ROW * i;
+            format!(
+                "($1, ${}, ${}, ${}, ${}, $2, $3, $4, $5, $6, ${}, ${})",
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4,
+                p + 5,
+                p + 6
+            )
+        })
+        .collect();
+    let sql = format!(
         "INSERT INTO refunds (order_id, order_line_id, quantity, amount_cents, method, reason, recorded_by, \
-             device, created_at, return_id, payment_method, payment_reference) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             device, created_at, return_id, payment_method, payment_reference) VALUES {}",
+        values.join(", ")
+    );
+    let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(order_id)
+        .bind(reason)
+        .bind(&actor.name)
+        .bind(&actor.device)
+        .bind(now_ms())
+        .bind(return_id);
+    for row in rows {
+        insert = insert
+            .bind(row.line_id)
+            .bind(row.quantity)
+            .bind(row.amount)
+            .bind(row.method)
+            .bind(row.payment_method.as_deref())
+            .bind(row.payment_reference.as_deref());
+    }
+    insert.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Units and money already given back per line of an order.
+async fn refunded_per_line(
+    conn: &mut AnyConnection,
+    order_id: i64,
+) -> AppResult<BTreeMap<i64, (i64, i64)>> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT order_line_id, CAST(SUM(quantity) AS BIGINT), CAST(SUM(amount_cents) AS BIGINT) \
+         FROM refunds WHERE order_id = $1 AND order_line_id IS NOT NULL GROUP BY order_line_id",
     )
     .bind(order_id)
-    .bind(line_id)
-    .bind(quantity)
-    .bind(amount)
-    .bind(method)
-    .bind(reason)
-    .bind(&actor.name)
-    .bind(&actor.device)
-    .bind(now_ms())
-    .bind(return_id)
-    .bind(payment_method)
-    .bind(payment_reference)
-    .execute(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(())
+    Ok(rows
+        .into_iter()
+        .map(|(line_id, units, cents)| (line_id, (units, cents)))
+        .collect())
 }
 
 #[derive(sqlx::FromRow)]
