@@ -210,12 +210,24 @@ impl Db {
     /// 4 ms. The turn is taken before a connection, so that writers waiting
     /// for it hold none. On PostgreSQL, rows are locked, not the base: no
     /// turn.
+    ///
+    /// On SQLite the transaction also takes the database's write lock at
+    /// once, by a write that changes nothing. A transaction that read
+    /// first and wrote later failed ("database is locked", code 517) when
+    /// a single statement outside the turn (a sign-in, the mail worker
+    /// marking a message sent) committed in between. `BEGIN IMMEDIATE`
+    /// would lock the attached journal too, and make its writer wait.
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
         let turn = match self.backend {
             Backend::Sqlite => Some(self.write_turn.clone().lock_owned().await),
             Backend::Postgres => None,
         };
-        let tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Sqlite {
+            sqlx::query("UPDATE main.schema_migrations SET version = version WHERE 0")
+                .execute(&mut *tx)
+                .await?;
+        }
         Ok(WriteTx { tx, _turn: turn })
     }
 

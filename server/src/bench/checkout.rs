@@ -270,8 +270,7 @@ pub async fn hot_sku_run(
 /// less than nothing on hand), and how many have a reserved figure other
 /// than the reservations held. A level whose safety stock exceeds what is
 /// on hand (seeded so at chain scale) shows 0 available: it is not oversold.
-pub async fn oversold(url: &str, sku: &str) -> Result<(i64, i64), String> {
-    let db = Db::connect(url, 1).await.map_err(|e| e.to_string())?;
+pub async fn oversold(db: &Db, sku: &str) -> Result<(i64, i64), String> {
     let oversold: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM stock_levels WHERE sku = $1 AND (reserved > on_hand OR on_hand < 0)",
     )

@@ -261,6 +261,10 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
     )
     .await?;
     let addr = server.local_addr();
+    // The benchmark's own writes (orders prepared, the expiry job) go
+    // through the server's handle: on SQLite, writers of one process take
+    // turns (`Db::begin_write`), as the server's own jobs do.
+    let shared = server.state.db.clone();
     // The outbox is delivered as the real server does it (written to the
     // log without SMTP_URL): the mail that a run's preparation queues is
     // sent before it measures (see `mail_sent`), and the mail it causes
@@ -366,15 +370,15 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
     }
 
     if args.measures(Part::Orders) {
-        orders_part(args, &base, url, &order_sample).await?;
+        orders_part(args, &base, &shared, &order_sample).await?;
     }
 
     if args.measures(Part::Pickups) {
-        pickups_part(args, &base, url).await?;
+        pickups_part(args, &base, &shared).await?;
     }
 
     if args.measures(Part::Returns) {
-        returns_part(args, &base, url, &order_sample).await?;
+        returns_part(args, &base, &shared, &order_sample).await?;
     }
 
     if let Some(mb) = resident_mb() {
@@ -394,7 +398,7 @@ async fn bench_one(args: &BenchArgs, scale: Scale, url: &str) -> Result<(), Stri
 async fn orders_part(
     args: &BenchArgs,
     base: &str,
-    url: &str,
+    db: &Db,
     sample: &checkout::Sample,
 ) -> Result<(), String> {
     checkout::prepare(base, sample).await?;
@@ -425,7 +429,7 @@ async fn orders_part(
         );
     }
     let (rate, p50, p99) = medians(&hot);
-    let (oversold, mismatched) = checkout::oversold(url, &sample.hot_sku).await?;
+    let (oversold, mismatched) = checkout::oversold(db, &sample.hot_sku).await?;
     let beside = fsync.map_or_else(
         || "fsync rate not measured (pg_test_fsync not found)".to_string(),
         |f| {
@@ -444,7 +448,7 @@ async fn orders_part(
 
 /// Kiosk check-ins to 200 open tablets, then handovers of ready 3-line
 /// orders at 4 associates.
-async fn pickups_part(args: &BenchArgs, base: &str, url: &str) -> Result<(), String> {
+async fn pickups_part(args: &BenchArgs, base: &str, db: &Db) -> Result<(), String> {
     const TABLETS: usize = 200;
     const CHECK_INS: usize = 40;
     const HANDOVERS: usize = 200;
@@ -454,8 +458,8 @@ async fn pickups_part(args: &BenchArgs, base: &str, url: &str) -> Result<(), Str
     let mut handovers = Vec::new();
     for run in 0..args.runs {
         let tag = format!("{stamp}-{run}");
-        let orders = pickups::ready_orders(url, CHECK_INS + HANDOVERS, &tag).await?;
-        mail_sent(url).await?;
+        let orders = pickups::ready_orders(db, CHECK_INS + HANDOVERS, &tag).await?;
+        mail_sent(db).await?;
         let (figures, lost) = pickups::check_in_run(base, &orders[..CHECK_INS], TABLETS).await?;
         check_ins.push(figures);
         missed += lost;
@@ -473,22 +477,19 @@ async fn pickups_part(args: &BenchArgs, base: &str, url: &str) -> Result<(), Str
     // The expiry job over 100,000 ready orders, 5,000 overdue, with stock
     // lookups going on: how long it takes, and the lookups' p99 meanwhile.
     // Leftovers of an interrupted earlier run go first.
-    pickups::forget_orders(url, "BXP").await?;
-    let prefix = pickups::many_ready_orders(url, 100_000, 5_000).await?;
+    pickups::forget_orders(db, "BXP").await?;
+    let prefix = pickups::many_ready_orders(db, 100_000, 5_000).await?;
     let skus: Vec<String> = {
-        let db = Db::connect(url, 1).await.map_err(|e| e.to_string())?;
-        let skus = sqlx::query_scalar("SELECT sku FROM skus ORDER BY ordinal LIMIT 500")
+        sqlx::query_scalar("SELECT sku FROM skus ORDER BY ordinal LIMIT 500")
             .fetch_all(&db.pool)
             .await
-            .map_err(|e| e.to_string())?;
-        db.pool.close().await;
-        skus
+            .map_err(|e| e.to_string())?
     };
     let quiet = lookup_run(base, &skus, 8, Duration::from_secs(3)).await?;
     // Lookups in windows of a second for as long as the job runs.
     let job = {
-        let url = url.to_string();
-        tokio::spawn(async move { pickups::expire_all(&url).await })
+        let db = db.clone();
+        tokio::spawn(async move { pickups::expire_all(&db).await })
     };
     let mut during = RunFigures {
         per_second: 0.0,
@@ -499,7 +500,7 @@ async fn pickups_part(args: &BenchArgs, base: &str, url: &str) -> Result<(), Str
         during.latencies_ms.extend(window.latencies_ms);
     }
     let (took, expired) = job.await.map_err(|e| e.to_string())??;
-    pickups::forget_orders(url, &prefix).await?;
+    pickups::forget_orders(db, &prefix).await?;
     println!(
         "expiry job over 100,000 ready orders ({expired} overdue expired): {:.1} s; stock lookups at 8 clients, p99 {:.2} ms before, {:.2} ms during the job (max {:.1} ms)",
         took.as_secs_f64(),
@@ -515,7 +516,7 @@ async fn pickups_part(args: &BenchArgs, base: &str, url: &str) -> Result<(), Str
 async fn returns_part(
     args: &BenchArgs,
     base: &str,
-    url: &str,
+    db: &Db,
     sample: &checkout::Sample,
 ) -> Result<(), String> {
     const PER_ASSOCIATE: usize = 25;
@@ -524,8 +525,8 @@ async fn returns_part(
     let mut runs = Vec::new();
     for run in 0..args.runs {
         let tag = format!("{stamp}-{run}");
-        let orders = returns::sold_orders(url, sample, PER_ASSOCIATE, &tag).await?;
-        mail_sent(url).await?;
+        let orders = returns::sold_orders(db, sample, PER_ASSOCIATE, &tag).await?;
+        mail_sent(db).await?;
         runs.push(returns::return_run(base, sample, orders, &tag).await?);
     }
     let (rate, p50, p99) = medians(&runs);
@@ -543,7 +544,6 @@ async fn returns_part(
     }
     let http = http_client()?;
     let cookie = client::sign_in(&http, base, user, "demo").await?;
-    let db = Db::connect(url, 1).await.map_err(|e| e.to_string())?;
     let mut cycles = Vec::with_capacity(CYCLES);
     for n in 0..CYCLES {
         cycles.push(
@@ -551,7 +551,7 @@ async fn returns_part(
                 &http,
                 base,
                 &cookie,
-                &db,
+                db,
                 shop,
                 [skus[1].as_str(), skus[2].as_str()],
                 &format!("{stamp}-{n}"),
@@ -559,7 +559,6 @@ async fn returns_part(
             .await?,
         );
     }
-    db.pool.close().await;
     let totals = RunFigures {
         per_second: 0.0,
         latencies_ms: cycles.iter().map(returns::CycleTimes::total).collect(),
@@ -588,8 +587,7 @@ async fn returns_part(
 /// the e-mails that preparing a run queued (confirmations and "ready"
 /// messages with their QR images): rendering hundreds of them is not part
 /// of a handover or a return, and would otherwise share the cores with it.
-async fn mail_sent(url: &str) -> Result<(), String> {
-    let db = Db::connect(url, 1).await.map_err(|e| e.to_string())?;
+async fn mail_sent(db: &Db) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let pending: i64 = sqlx::query_scalar(
@@ -605,7 +603,6 @@ async fn mail_sent(url: &str) -> Result<(), String> {
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    db.pool.close().await;
     Ok(())
 }
 

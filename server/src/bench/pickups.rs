@@ -95,8 +95,7 @@ pub(super) fn one_of_each(
 }
 
 /// `count` ready 3-line orders at the shop, stocked first.
-pub async fn ready_orders(url: &str, count: usize, tag: &str) -> Result<Vec<ReadyOrder>, String> {
-    let db = Db::connect(url, 4).await.map_err(|e| e.to_string())?;
+pub async fn ready_orders(db: &Db, count: usize, tag: &str) -> Result<Vec<ReadyOrder>, String> {
     let bus = EventBus::new(db.backend);
     let skus: Vec<String> =
         sqlx::query_scalar("SELECT sku FROM skus ORDER BY ordinal DESC LIMIT 3 OFFSET 10")
@@ -105,7 +104,7 @@ pub async fn ready_orders(url: &str, count: usize, tag: &str) -> Result<Vec<Read
             .map_err(|e| e.to_string())?;
     let shop = LocationId::parse(SHOP).map_err(|e| e.to_string())?;
     let actor = Actor::new("bench", "bench");
-    receive_goods(&db, &bus, &shop, &skus, count as i64 + 5, "bench pickups").await?;
+    receive_goods(db, &bus, &shop, &skus, count as i64 + 5, "bench pickups").await?;
     let staff = bench_staff()?;
     let mut ready = Vec::with_capacity(count);
     for n in 0..count {
@@ -128,19 +127,19 @@ pub async fn ready_orders(url: &str, count: usize, tag: &str) -> Result<Vec<Read
         };
         let key = RequestKey::new("bench", &format!("pickup-{tag}-{n}"), "bench")
             .map_err(|e| e.to_string())?;
-        let receipt = place_once(&db, &bus, &request, &actor, &key)
+        let receipt = place_once(db, &bus, &request, &actor, &key)
             .await
             .map_err(|e| e.to_string())?
             .value;
-        let id = pickups::by_reference(&db, &receipt.reference)
+        let id = pickups::by_reference(db, &receipt.reference)
             .await
             .map_err(|e| e.to_string())?;
         for sku in &skus {
-            pickups::scan_item(&db, &bus, &staff, id, sku)
+            pickups::scan_item(db, &bus, &staff, id, sku)
                 .await
                 .map_err(|e| e.to_string())?;
         }
-        let order = pickups::stage(&db, &bus, &staff, id, "Z9")
+        let order = pickups::stage(db, &bus, &staff, id, "Z9")
             .await
             .map_err(|e| e.to_string())?;
         let code: String =
@@ -156,7 +155,6 @@ pub async fn ready_orders(url: &str, count: usize, tag: &str) -> Result<Vec<Read
             lines: order.lines.iter().map(|l| l.line_id).collect(),
         });
     }
-    db.pool.close().await;
     Ok(ready)
 }
 
@@ -318,8 +316,7 @@ pub async fn handover_run(
 /// a few set-wise statements (with their holds, and the ledger lines that
 /// bring the stock levels to them), as a chain's day would leave them.
 /// Returns the prefix of their references, for [`forget_orders`].
-pub async fn many_ready_orders(url: &str, total: i64, overdue: i64) -> Result<String, String> {
-    let db = Db::connect(url, 2).await.map_err(|e| e.to_string())?;
+pub async fn many_ready_orders(db: &Db, total: i64, overdue: i64) -> Result<String, String> {
     let now = app::db::now_ms();
     // References of their own each time (a kept bench database has the
     // orders of earlier runs).
@@ -390,15 +387,13 @@ pub async fn many_ready_orders(url: &str, total: i64, overdue: i64) -> Result<St
             .map_err(|e| format!("bench orders not written: {e}"))?;
     }
     tx.commit().await.map_err(|e| e.to_string())?;
-    db.pool.close().await;
     Ok(prefix)
 }
 
 /// Takes the orders of [`many_ready_orders`] away again, with the stock they
 /// brought (ledger lines included), so a kept bench database does not grow
 /// by 100,000 orders a run and slow the next runs down.
-pub async fn forget_orders(url: &str, prefix: &str) -> Result<(), String> {
-    let db = Db::connect(url, 2).await.map_err(|e| e.to_string())?;
+pub async fn forget_orders(db: &Db, prefix: &str) -> Result<(), String> {
     let now = app::db::now_ms();
     let of_lines = format!(
         "SELECT l.id FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.reference LIKE '{prefix}%'"
@@ -439,19 +434,17 @@ pub async fn forget_orders(url: &str, prefix: &str) -> Result<(), String> {
             .map_err(|e| format!("bench orders not taken away: {e}"))?;
     }
     tx.commit().await.map_err(|e| e.to_string())?;
-    db.pool.close().await;
     Ok(())
 }
 
 /// Runs the expiry job's rounds (200 orders each, as the server does)
 /// until nothing is due; returns how long it took and how many expired.
-pub async fn expire_all(url: &str) -> Result<(Duration, usize), String> {
-    let db = Db::connect(url, 4).await.map_err(|e| e.to_string())?;
+pub async fn expire_all(db: &Db) -> Result<(Duration, usize), String> {
     let bus = EventBus::new(db.backend);
     let started = Instant::now();
     let mut expired = 0;
     loop {
-        let round = app::services::pickups::lifecycle::expire_due(&db, &bus, 200)
+        let round = app::services::pickups::lifecycle::expire_due(db, &bus, 200)
             .await
             .map_err(|e| e.to_string())?;
         if round.is_empty() {
@@ -460,6 +453,5 @@ pub async fn expire_all(url: &str) -> Result<(Duration, usize), String> {
         expired += round.len();
     }
     let took = started.elapsed();
-    db.pool.close().await;
     Ok((took, expired))
 }

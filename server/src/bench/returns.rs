@@ -30,19 +30,18 @@ pub struct SoldOrder {
 /// For each associate of the sample, `per_associate` orders of two items
 /// sold at their shop's till (paid by card), placed through the services.
 pub async fn sold_orders(
-    url: &str,
+    db: &Db,
     sample: &Sample,
     per_associate: usize,
     tag: &str,
 ) -> Result<Vec<Vec<SoldOrder>>, String> {
-    let db = Db::connect(url, 4).await.map_err(|e| e.to_string())?;
     let bus = EventBus::new(db.backend);
     let mut all = Vec::with_capacity(sample.associates.len());
     for (user, shop, skus) in &sample.associates {
         let shop = LocationId::parse(shop).map_err(|e| e.to_string())?;
         let pair = [skus[0].clone(), skus[1].clone()];
         receive_goods(
-            &db,
+            db,
             &bus,
             &shop,
             &pair,
@@ -72,7 +71,7 @@ pub async fn sold_orders(
             };
             let key = RequestKey::new("bench", &format!("sold-{tag}-{user}-{n}"), "bench")
                 .map_err(|e| e.to_string())?;
-            let receipt = place_once(&db, &bus, &request, &seller, &key)
+            let receipt = place_once(db, &bus, &request, &seller, &key)
                 .await
                 .map_err(|e| e.to_string())?
                 .value;
@@ -90,7 +89,6 @@ pub async fn sold_orders(
         }
         all.push(orders);
     }
-    db.pool.close().await;
     Ok(all)
 }
 

@@ -95,3 +95,47 @@ both_databases!(
     mixed_storm,
     super::a_storm_of_mixed_movements_keeps_the_books_straight
 );
+
+/// A write outside the writers' turn (a sign-in, the mail worker marking a
+/// message sent) committed while a transaction that has only read so far
+/// is open: the transaction still writes and commits, and the other write
+/// waits for it.
+async fn a_single_write_beside_a_transaction_breaks_nothing(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.connect().await;
+    let key = |name: &str| {
+        sqlx::query(
+            "INSERT INTO request_keys (owner, request_key, fingerprint, answer, created_at) \
+             VALUES ('tester', $1, 'f', '', 1)",
+        )
+        .bind(name.to_string())
+    };
+    let mut tx = db.begin_write().await.expect("transaction");
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM request_keys")
+        .fetch_one(&mut *tx)
+        .await
+        .expect("read in the transaction");
+    let beside = {
+        let db = db.clone();
+        tokio::spawn(async move { key("beside").execute(&db.pool).await.map(|_| ()) })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    key("inside")
+        .execute(&mut *tx)
+        .await
+        .expect("the transaction writes after the other write");
+    tx.commit().await.expect("and commits");
+    beside
+        .await
+        .expect("task")
+        .expect("the other write is done too");
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM request_keys")
+        .fetch_one(&db.pool)
+        .await
+        .expect("count");
+    assert_eq!(after, before + 2);
+}
+both_databases!(
+    write_beside_transaction,
+    super::a_single_write_beside_a_transaction_breaks_nothing
+);
