@@ -170,10 +170,12 @@ pub async fn sign_in(
     count_attempt(db, &username).await?;
     let session = check_and_open(db, &username, password, device).await;
     if session.is_ok() {
+        let mut tx = db.begin_write().await?;
         sqlx::query("DELETE FROM sign_in_attempts WHERE username = $1")
             .bind(&username)
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
     }
     session
 }
@@ -222,6 +224,8 @@ async fn count_attempt(db: &Db, username: &str) -> AppResult<()> {
             }
             Verdict::Allowed(next) => next,
         };
+        // Writes take the writers' turn (see `Db::begin_write`).
+        let mut tx = db.begin_write().await?;
         let counted = match stored {
             Some(seen) => sqlx::query(
                 "UPDATE sign_in_attempts SET attempts = $2, last_attempt_at = $3, locked_until = $4 \
@@ -234,7 +238,7 @@ async fn count_attempt(db: &Db, username: &str) -> AppResult<()> {
             .bind(seen.count)
             .bind(seen.last_attempt_at)
             .bind(seen.locked_until)
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await?
             .rows_affected(),
             None => {
@@ -245,7 +249,7 @@ async fn count_attempt(db: &Db, username: &str) -> AppResult<()> {
                 )
                 .bind(now - sign_in::FORGET_AFTER_MS)
                 .bind(now)
-                .execute(&db.pool)
+                .execute(&mut *tx)
                 .await?;
                 sqlx::query(
                     "INSERT INTO sign_in_attempts (username, attempts, last_attempt_at, locked_until) \
@@ -255,11 +259,12 @@ async fn count_attempt(db: &Db, username: &str) -> AppResult<()> {
                 .bind(next.count)
                 .bind(next.last_attempt_at)
                 .bind(next.locked_until)
-                .execute(&db.pool)
+                .execute(&mut *tx)
                 .await?
                 .rows_affected()
             }
         };
+        tx.commit().await?;
         if counted == 1 {
             if next.locked_until > 0 {
                 tracing::warn!(
@@ -325,21 +330,23 @@ async fn check_and_open(
     } else {
         STAFF_SESSION_MS
     };
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO sessions (token_hash, staff_id, created_at, expires_at, device) VALUES ($1, $2, $3, $4, $5)")
         .bind(sha256_hex(&token))
         .bind(staff_id)
         .bind(now)
         .bind(now + max_age_ms)
         .bind(truncate(device, 200))
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
     // Sessions that have ended go when their owner next signs in, so the
     // table holds about one row per device in use.
     sqlx::query("DELETE FROM sessions WHERE staff_id = $1 AND expires_at <= $2")
         .bind(staff_id)
         .bind(now)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     tracing::info!(%username, role = role.as_str(), "signed in");
     Ok(NewSession {
         token,

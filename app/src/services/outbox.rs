@@ -82,6 +82,9 @@ pub async fn claim_next(
     lease_ms: i64,
 ) -> AppResult<Option<Claimed>> {
     let now = now_ms();
+    // In the writers' turn, like every write: on SQLite a write outside it
+    // waits by polling, and a busy minute starved the worker.
+    let mut tx = db.begin_write().await?;
     let claimed: Option<Claimed> = sqlx::query_as(
         "UPDATE outbox SET claimed_by = $1, claimed_until = $2, attempts = attempts + 1 \
          WHERE id = (SELECT id FROM outbox \
@@ -95,14 +98,16 @@ pub async fn claim_next(
     .bind(now + lease_ms)
     .bind(now)
     .bind(channel)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(claimed)
 }
 
 /// The mail server accepted the message. Only the worker holding the claim
 /// marks it; returns whether it did.
 pub async fn mark_sent(db: &Db, id: i64, worker: &str) -> AppResult<bool> {
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $1, claimed_by = NULL, claimed_until = NULL, \
                 last_error = NULL \
@@ -111,14 +116,16 @@ pub async fn mark_sent(db: &Db, id: i64, worker: &str) -> AppResult<bool> {
     .bind(now_ms())
     .bind(id)
     .bind(worker)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// The send failed for now (the mail server is down or busy): tried again
 /// after a back-off that grows with the tries.
 pub async fn mark_retry(db: &Db, claimed: &Claimed, worker: &str, error: &str) -> AppResult<()> {
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE outbox SET next_attempt_at = $1, claimed_by = NULL, claimed_until = NULL, last_error = $2 \
          WHERE id = $3 AND claimed_by = $4 AND status = 'pending'",
@@ -127,14 +134,16 @@ pub async fn mark_retry(db: &Db, claimed: &Claimed, worker: &str, error: &str) -
     .bind(truncated(error))
     .bind(claimed.id)
     .bind(worker)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// The mail server refused the message for good (an address that does not
 /// exist): kept, with the reason, and not tried again.
 pub async fn mark_failed(db: &Db, id: i64, worker: &str, error: &str) -> AppResult<()> {
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "UPDATE outbox SET status = 'failed', claimed_by = NULL, claimed_until = NULL, last_error = $1 \
          WHERE id = $2 AND claimed_by = $3 AND status = 'pending'",
@@ -142,8 +151,9 @@ pub async fn mark_failed(db: &Db, id: i64, worker: &str, error: &str) -> AppResu
     .bind(truncated(error))
     .bind(id)
     .bind(worker)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -5,8 +5,8 @@
 //! guessing gets a handful of tries an hour.
 
 use super::{
-    FulfilmentRow, actor_of, at_pickup_shop, build_view, commit, lines_of, load, name, ready_here,
-    set_status, shop_rules, take_from_holds,
+    FulfilmentRow, actor_of, at_pickup_shop, build_view, commit, lines_of, load, move_status, name,
+    ready_here, shop_rules, take_from_holds,
 };
 use crate::db::{Db, WriteTx, now_ms};
 use crate::domain::order::{OrderEvent, OrderStatus};
@@ -394,7 +394,7 @@ pub async fn hand_over(
     };
     let units: i64 = take.iter().map(|(_, q)| q).sum();
     let note = format!("{units} unit(s) handed over");
-    let status = set_status(&mut tx, &row, event, &actor, Some(&note)).await?;
+    let status = move_status(&mut tx, &row, event, &actor, Some(&note), Some(&actor.name)).await?;
     let now = now_ms();
     let here = LocationId::parse(row.pickup())?;
     let mut ordered: Vec<_> = lines.iter().collect();
@@ -465,16 +465,6 @@ pub async fn hand_over(
         }
     }
     record_handover_lines(&mut tx, handover_id, &handed_lines).await?;
-    sqlx::query(
-        "UPDATE order_fulfilments SET collected_at = $1, \
-                attended_by = CASE WHEN checked_in_at IS NOT NULL AND attended_by IS NULL THEN $2 ELSE attended_by END \
-         WHERE id = $3",
-    )
-    .bind(now)
-    .bind(&actor.name)
-    .bind(fulfilment_id)
-    .execute(&mut *tx)
-    .await?;
     forget_tries(&mut tx, &order_scope, tries).await?;
     if let Some(key) = once {
         crate::services::request_keys::store_answer(&mut tx, key, &fulfilment_id).await?;

@@ -52,12 +52,16 @@ pub(crate) struct FulfilmentRow {
     pub received_at: Option<i64>,
     pub collected_at: Option<i64>,
     pub placed_at: i64,
+    /// How many fulfilments the order has: with one, the order's status
+    /// is this one's, without reading the others.
+    pub fulfilments: i64,
 }
 
 const FULFILMENT_COLUMNS: &str = "f.id, f.order_id, f.group_no, o.reference, o.channel, f.status, f.kind, \
      f.source_location_id, f.pickup_location_id, f.slot, f.pickup_code, f.ready_at, f.pickup_expires_at, \
      f.checked_in_at, f.attended_by, f.parcel_code, f.sent_at, f.received_at, f.collected_at, \
-     o.created_at AS placed_at";
+     o.created_at AS placed_at, \
+     (SELECT COUNT(*) FROM order_fulfilments s WHERE s.order_id = f.order_id) AS fulfilments";
 
 impl FulfilmentRow {
     pub fn status(&self) -> OrderStatus {
@@ -531,21 +535,50 @@ pub(crate) async fn set_status(
     actor: &Actor,
     note: Option<&str>,
 ) -> AppResult<OrderStatus> {
+    move_status(conn, row, event, actor, note, None).await
+}
+
+/// [`set_status`] for a handover: the same statement records when, and
+/// marks a waiting customer as attended by `handed_by`.
+pub(crate) async fn move_status(
+    conn: &mut AnyConnection,
+    row: &FulfilmentRow,
+    event: OrderEvent,
+    actor: &Actor,
+    note: Option<&str>,
+    handed_by: Option<&str>,
+) -> AppResult<OrderStatus> {
     let from = row.status();
     let Some(to) = from.next(Fulfilment::Collect, event) else {
         return Err(row.refusal());
     };
     let now = now_ms();
-    let moved = sqlx::query(
-        "UPDATE order_fulfilments SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
-    )
-    .bind(to.as_str())
-    .bind(now)
-    .bind(row.id)
-    .bind(from.as_str())
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    let moved = match handed_by {
+        None => sqlx::query(
+            "UPDATE order_fulfilments SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        )
+        .bind(to.as_str())
+        .bind(now)
+        .bind(row.id)
+        .bind(from.as_str())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected(),
+        Some(name) => sqlx::query(
+            "UPDATE order_fulfilments SET status = $1, updated_at = $2, collected_at = $2, \
+                    attended_by = CASE WHEN checked_in_at IS NOT NULL AND attended_by IS NULL \
+                                       THEN $5 ELSE attended_by END \
+             WHERE id = $3 AND status = $4",
+        )
+        .bind(to.as_str())
+        .bind(now)
+        .bind(row.id)
+        .bind(from.as_str())
+        .bind(name)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected(),
+    };
     if moved == 0 {
         // Another device (or the expiry job) came first: say what it did.
         let now_is = load(conn, row.id).await?;
@@ -558,7 +591,16 @@ pub(crate) async fn set_status(
             },
         });
     }
-    refresh_order_status(conn, row.order_id, now).await?;
+    if row.fulfilments == 1 {
+        sqlx::query("UPDATE orders SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(summary_status(&[to]).as_str())
+            .bind(now)
+            .bind(row.order_id)
+            .execute(&mut *conn)
+            .await?;
+    } else {
+        refresh_order_status(conn, row.order_id, now).await?;
+    }
     let note = match note {
         Some(note) => format!("fulfilment {}: {note}", row.group_no),
         None => format!("fulfilment {}", row.group_no),
