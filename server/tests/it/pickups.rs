@@ -286,11 +286,13 @@ async fn an_order_goes_from_queue_to_customer(engine: Engine) {
     let proof = Proof::Code(app::domain::pickup::PickupCode::parse(&code).expect("code"));
     // Partial handover, sent twice with one key: recorded once.
     let key = RequestKey::new("staff:associate.par01", "hand-1", "partial").expect("key");
-    for _ in 0..2 {
+    for copy in 0..2 {
         let done = handover::hand_over(&db, &bus, &paris, id, &partial(proof.clone()), Some(&key))
             .await
             .expect("handed over");
+        assert_eq!(done.replayed, copy == 1, "the copy is told it was done");
         assert_eq!(done.value.status, OrderStatus::PartiallyCollected);
+        assert_eq!(done.value.handovers.len(), 1, "one handover on record");
     }
     assert_eq!(figures(&db, a.as_str(), "PAR01").await, (4, 1, 0));
     assert_eq!(figures(&db, b.as_str(), "PAR01").await, (4, 0, 0));

@@ -329,12 +329,16 @@ pub async fn hand_over(
     let directory = db.locations().await?;
     let actor = actor_of(staff);
     let mut tx = db.begin_write().await?;
-    // The answer kept under the key is the order's id; a copy gets the
-    // order's screen as it is when the copy comes.
-    if let Some(done) = replayed::<i64>(&mut tx, once).await? {
+    // A copy gets the order's screen as it is when the copy comes (the
+    // key's request names the order). What is kept under the key is only
+    // a record: the order's id (a whole screen, for keys kept before).
+    if replayed::<serde_json::Value>(&mut tx, once)
+        .await?
+        .is_some()
+    {
         drop(tx);
         return Ok(Done {
-            value: super::view(db, staff, done.value).await?,
+            value: super::view(db, staff, fulfilment_id).await?,
             replayed: true,
         });
     }
