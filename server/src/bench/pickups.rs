@@ -315,7 +315,9 @@ pub async fn handover_run(
 /// `overdue` of them past their collect-by date and its grace, written by
 /// a few set-wise statements (with their holds, and the ledger lines that
 /// bring the stock levels to them), as a chain's day would leave them.
-/// Returns the prefix of their references, for [`forget_orders`].
+/// Returns the prefix of their references, for [`forget_orders`]. Written
+/// in the writers' turn: the server's own writers (the mail worker) wait
+/// for it in turn, rather than polling for the lock.
 pub async fn many_ready_orders(db: &Db, total: i64, overdue: i64) -> Result<String, String> {
     let now = app::db::now_ms();
     // References of their own each time (a kept bench database has the
@@ -379,7 +381,7 @@ pub async fn many_ready_orders(db: &Db, total: i64, overdue: i64) -> Result<Stri
              JOIN stock_levels s ON s.sku = h.sku AND s.location_id = h.location_id"
         ),
     ];
-    let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;
+    let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
     for statement in statements {
         sqlx::query(sqlx::AssertSqlSafe(statement))
             .execute(&mut *tx)
@@ -426,7 +428,7 @@ pub async fn forget_orders(db: &Db, prefix: &str) -> Result<(), String> {
         format!("DELETE FROM order_fulfilments WHERE order_id IN ({of_orders})"),
         format!("DELETE FROM orders WHERE reference LIKE '{prefix}%'"),
     ];
-    let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;
+    let mut tx = db.begin_write().await.map_err(|e| e.to_string())?;
     for statement in statements {
         sqlx::query(sqlx::AssertSqlSafe(statement))
             .execute(&mut *tx)
