@@ -231,6 +231,18 @@ impl Db {
         Ok(WriteTx { tx, _turn: turn })
     }
 
+    /// One statement that writes, in a transaction of its own and in the
+    /// writers' turn (see [`Db::begin_write`]).
+    pub async fn write_one<'q>(
+        &self,
+        statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let done = statement.execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
     /// Where reads of customer data are logged.
     pub fn read_log(&self) -> &ReadLog {
         &self.read_log
@@ -281,10 +293,34 @@ impl std::ops::DerefMut for WriteTx {
     }
 }
 
+/// The numbered parameters of `groups` groups of `width` each, in order
+/// (`"$1, $2"`, `"$3, $4"`...): the rows of a many-row statement.
+pub fn numbered_groups(groups: usize, width: usize) -> Vec<String> {
+    (0..groups)
+        .map(|group| {
+            (1..=width)
+                .map(|n| format!("${}", group * width + n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect()
+}
+
 /// Milliseconds since the Unix epoch: how times are stored.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod numbered_groups_tests {
+    use super::numbered_groups;
+
+    #[test]
+    fn groups_number_their_parameters_in_order() {
+        assert_eq!(numbered_groups(2, 3), vec!["$1, $2, $3", "$4, $5, $6"]);
+        assert!(numbered_groups(0, 2).is_empty());
+    }
 }

@@ -170,12 +170,10 @@ pub async fn sign_in(
     count_attempt(db, &username).await?;
     let session = check_and_open(db, &username, password, device).await;
     if session.is_ok() {
-        let mut tx = db.begin_write().await?;
-        sqlx::query("DELETE FROM sign_in_attempts WHERE username = $1")
-            .bind(&username)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        db.write_one(
+            sqlx::query("DELETE FROM sign_in_attempts WHERE username = $1").bind(&username),
+        )
+        .await?;
     }
     session
 }

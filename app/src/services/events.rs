@@ -63,27 +63,11 @@ impl EventBus {
         conn: &mut AnyConnection,
         events: &[StockEvent],
     ) -> Result<(), sqlx::Error> {
-        self.notify(conn, PG_CHANNEL, events).await
+        self.stage_all(conn, events, &[]).await
     }
 
-    /// Queues each item as a notification on `channel` (PostgreSQL only).
-    async fn notify<T: serde::Serialize>(
-        &self,
-        conn: &mut AnyConnection,
-        channel: &str,
-        items: &[T],
-    ) -> Result<(), sqlx::Error> {
-        if self.backend != Backend::Postgres {
-            return Ok(());
-        }
-        let mut notes = Vec::with_capacity(items.len());
-        for item in items {
-            notes.push((channel, payload_of(item)?));
-        }
-        notify_all(conn, &notes).await
-    }
-
-    /// Like `stage` and `stage_pickups` together, in one round trip.
+    /// Like `stage`, for changes of stock and of orders to collect together,
+    /// in one round trip.
     pub async fn stage_all(
         &self,
         conn: &mut AnyConnection,
@@ -116,15 +100,6 @@ impl EventBus {
         self.pickups.subscribe()
     }
 
-    /// Like `stage`, for changes of orders to collect.
-    pub async fn stage_pickups(
-        &self,
-        conn: &mut AnyConnection,
-        events: &[PickupEvent],
-    ) -> Result<(), sqlx::Error> {
-        self.notify(conn, PG_PICKUP_CHANNEL, events).await
-    }
-
     /// Like `committed`, for changes of orders to collect.
     pub fn committed_pickups(&self, events: Vec<PickupEvent>) {
         if self.backend == Backend::Sqlite {
@@ -152,8 +127,9 @@ const NOTES_PER_STATEMENT: usize = 200;
 /// round trip inside a writing transaction is time its locks are held.
 async fn notify_all(conn: &mut AnyConnection, notes: &[(&str, String)]) -> Result<(), sqlx::Error> {
     for chunk in notes.chunks(NOTES_PER_STATEMENT) {
-        let calls: Vec<String> = (0..chunk.len())
-            .map(|i| format!("pg_notify(${}, ${})", 2 * i + 1, 2 * i + 2))
+        let calls: Vec<String> = crate::db::numbered_groups(chunk.len(), 2)
+            .iter()
+            .map(|pair| format!("pg_notify({pair})"))
             .collect();
         let sql = format!("SELECT {}", calls.join(", "));
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));

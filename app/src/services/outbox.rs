@@ -107,53 +107,44 @@ pub async fn claim_next(
 /// The mail server accepted the message. Only the worker holding the claim
 /// marks it; returns whether it did.
 pub async fn mark_sent(db: &Db, id: i64, worker: &str) -> AppResult<bool> {
-    let mut tx = db.begin_write().await?;
-    let done = sqlx::query(
+    let mark = sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $1, claimed_by = NULL, claimed_until = NULL, \
                 last_error = NULL \
          WHERE id = $2 AND claimed_by = $3 AND status = 'pending'",
     )
     .bind(now_ms())
     .bind(id)
-    .bind(worker)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    .bind(worker);
+    let done = db.write_one(mark).await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// The send failed for now (the mail server is down or busy): tried again
 /// after a back-off that grows with the tries.
 pub async fn mark_retry(db: &Db, claimed: &Claimed, worker: &str, error: &str) -> AppResult<()> {
-    let mut tx = db.begin_write().await?;
-    sqlx::query(
+    let mark = sqlx::query(
         "UPDATE outbox SET next_attempt_at = $1, claimed_by = NULL, claimed_until = NULL, last_error = $2 \
          WHERE id = $3 AND claimed_by = $4 AND status = 'pending'",
     )
     .bind(now_ms() + backoff_ms(claimed.attempts))
     .bind(truncated(error))
     .bind(claimed.id)
-    .bind(worker)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    .bind(worker);
+    db.write_one(mark).await?;
     Ok(())
 }
 
 /// The mail server refused the message for good (an address that does not
 /// exist): kept, with the reason, and not tried again.
 pub async fn mark_failed(db: &Db, id: i64, worker: &str, error: &str) -> AppResult<()> {
-    let mut tx = db.begin_write().await?;
-    sqlx::query(
+    let mark = sqlx::query(
         "UPDATE outbox SET status = 'failed', claimed_by = NULL, claimed_until = NULL, last_error = $1 \
          WHERE id = $2 AND claimed_by = $3 AND status = 'pending'",
     )
     .bind(truncated(error))
     .bind(id)
-    .bind(worker)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    .bind(worker);
+    db.write_one(mark).await?;
     Ok(())
 }
 

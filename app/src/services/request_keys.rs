@@ -124,13 +124,13 @@ pub async fn claim<T: DeserializeOwned>(
 /// Forgets the keys older than a day (an indexed range, usually small):
 /// run now and then by the server's housekeeping job. Returns how many.
 pub async fn forget_old(db: &crate::db::Db) -> AppResult<u64> {
-    let mut tx = db.begin_write().await?;
-    let forgotten = sqlx::query("DELETE FROM request_keys WHERE created_at < $1")
-        .bind(now_ms() - KEPT_FOR_MS)
-        .execute(&mut *tx)
+    let forgotten = db
+        .write_one(
+            sqlx::query("DELETE FROM request_keys WHERE created_at < $1")
+                .bind(now_ms() - KEPT_FOR_MS),
+        )
         .await?
         .rows_affected();
-    tx.commit().await?;
     Ok(forgotten)
 }
 

@@ -739,12 +739,7 @@ pub(crate) async fn commit_placed(
     }
     // Shops that must prepare or send the order see it arrive.
     let pickups = crate::services::pickups::announce_new(&value);
-    bus.stage(&mut tx, &events).await?;
-    bus.stage_pickups(&mut tx, &pickups).await?;
-    crate::services::webhooks::enqueue(&mut tx, &pickups).await?;
-    tx.commit().await?;
-    bus.committed(events);
-    bus.committed_pickups(pickups);
+    crate::services::pickups::commit(tx, bus, events, pickups).await?;
     Ok(crate::services::stock::Done {
         value,
         replayed: false,

@@ -473,16 +473,13 @@ pub async fn hand_over(
     if let Some(key) = once {
         crate::services::request_keys::store_answer(&mut tx, key, &fulfilment_id).await?;
     }
-    // The row as the statements above left it (the event says it).
-    let waiting_taken = row.checked_in_at.is_some() && row.attended_by.is_none();
+    // A customer who was waiting is no longer (the status move marked
+    // them attended): the event says so.
     let row = FulfilmentRow {
-        status: status.as_str().to_string(),
-        collected_at: Some(now),
-        attended_by: if waiting_taken {
-            Some(actor.name.clone())
-        } else {
-            row.attended_by.clone()
-        },
+        attended_by: row
+            .attended_by
+            .clone()
+            .or_else(|| row.checked_in_at.map(|_| actor.name.clone())),
         ..row
     };
     // In SKU order (the lines were walked so), as every change locks them.
@@ -524,16 +521,17 @@ async fn record_handover_lines(
     if lines.is_empty() {
         return Ok(());
     }
-    let rows: Vec<String> = (0..lines.len())
-        .map(|i| format!("($1, ${}, ${})", 2 * i + 2, 2 * i + 3))
+    let rows: Vec<String> = crate::db::numbered_groups(lines.len(), 3)
+        .iter()
+        .map(|row| format!("({row})"))
         .collect();
     let sql = format!(
         "INSERT INTO handover_lines (handover_id, order_line_id, quantity) VALUES {}",
         rows.join(", ")
     );
-    let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(handover_id);
+    let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
     for (line_id, quantity) in lines {
-        insert = insert.bind(*line_id).bind(*quantity);
+        insert = insert.bind(handover_id).bind(*line_id).bind(*quantity);
     }
     insert.execute(&mut *conn).await?;
     Ok(())

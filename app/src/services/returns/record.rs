@@ -793,12 +793,10 @@ pub async fn record_return(
     insert_refunds(&mut tx, order.id, return_id, &reason, &refunds, &actor).await?;
     // The receipt names the largest share given back to a payment (the
     // first of equal ones).
-    let mut main_way: Option<&RefundRow> = None;
-    for row in refunds.iter().filter(|r| r.method == "original_payment") {
-        if main_way.is_none_or(|best| row.amount > best.amount) {
-            main_way = Some(row);
-        }
-    }
+    let main_way = refunds
+        .iter()
+        .filter(|r| r.method == "original_payment")
+        .min_by_key(|r| std::cmp::Reverse(r.amount));
     let credited: i64 = buckets
         .iter()
         .filter(|b| b.method == "store_credit")
@@ -895,41 +893,29 @@ async fn insert_refunds(
     if rows.is_empty() {
         return Ok(());
     }
-    // The values shared by every row first ($1 to $6), then six per row.
-    const SHARED: usize = 6;
-    const PER_ROW: usize = 6;
-    let values: Vec<String> = (0..rows.len())
-        .map(|i| {
-            let p = SHARED + PER_ROW * i;
-            format!(
-                "($1, ${}, ${}, ${}, ${}, $2, $3, $4, $5, $6, ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5,
-                p + 6
-            )
-        })
+    let values: Vec<String> = crate::db::numbered_groups(rows.len(), 12)
+        .iter()
+        .map(|row| format!("({row})"))
         .collect();
     let sql = format!(
         "INSERT INTO refunds (order_id, order_line_id, quantity, amount_cents, method, reason, recorded_by, \
              device, created_at, return_id, payment_method, payment_reference) VALUES {}",
         values.join(", ")
     );
-    let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(order_id)
-        .bind(reason)
-        .bind(&actor.name)
-        .bind(&actor.device)
-        .bind(now_ms())
-        .bind(return_id);
+    let at = now_ms();
+    let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
     for row in rows {
         insert = insert
+            .bind(order_id)
             .bind(row.line_id)
             .bind(row.quantity)
             .bind(row.amount)
             .bind(row.method)
+            .bind(reason)
+            .bind(&actor.name)
+            .bind(&actor.device)
+            .bind(at)
+            .bind(return_id)
             .bind(row.payment_method.as_deref())
             .bind(row.payment_reference.as_deref());
     }
