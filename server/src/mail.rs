@@ -14,7 +14,7 @@
 
 use app::db::Db;
 use app::error::AppResult;
-use app::services::outbox::{self, Claimed};
+use app::services::outbox::{self, Claimed, Delivery};
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, Message, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -124,37 +124,24 @@ impl Mailer {
         )
     }
 
-    /// Sends every message due, one after another, until none is left;
+    /// Sends every message due, a batch at a time, until none is left;
     /// returns how many were sent. Stops at the first failure of the mail
     /// server (the others would fail too): they wait for the next round.
     pub async fn deliver_due(&self, db: &Db) -> AppResult<usize> {
-        let mut sent = 0;
-        loop {
-            let claimed = outbox::claim_next(db, outbox::EMAIL, &self.worker, CLAIM_MS).await?;
-            let Some(claimed) = claimed else {
-                return Ok(sent);
-            };
-            match self.send(&claimed).await {
-                Ok(()) => {
-                    outbox::mark_sent(db, claimed.id, &self.worker).await?;
-                    sent += 1;
+        outbox::deliver_due(
+            db,
+            outbox::EMAIL,
+            &self.worker,
+            CLAIM_MS,
+            |claimed| async move {
+                match self.send(&claimed).await {
+                    Ok(()) => Delivery::Sent,
+                    Err(SendError::Permanent(error)) => Delivery::Refused(error),
+                    Err(SendError::Transient(error)) => Delivery::Later(error),
                 }
-                Err(SendError::Permanent(error)) => {
-                    tracing::warn!(id = claimed.id, %error, "message refused for good");
-                    outbox::mark_failed(db, claimed.id, &self.worker, &error).await?;
-                }
-                Err(SendError::Transient(error)) => {
-                    tracing::warn!(
-                        id = claimed.id,
-                        attempts = claimed.attempts,
-                        %error,
-                        "message not sent; tried again later"
-                    );
-                    outbox::mark_retry(db, &claimed, &self.worker, &error).await?;
-                    return Ok(sent);
-                }
-            }
-        }
+            },
+        )
+        .await
     }
 
     async fn send(&self, claimed: &Claimed) -> Result<(), SendError> {
@@ -169,7 +156,14 @@ impl Mailer {
             .message_id(Some(self.message_id(claimed)));
         // Mail clients show no SVG: the QR code travels as a PNG beside the
         // text, which gives the code itself too.
-        let qr_png = claimed.qr_text.as_deref().and_then(crate::qr::png);
+        // Drawn on a blocking thread: the async workers serve requests.
+        let qr_png = match claimed.qr_text.clone() {
+            Some(text) => tokio::task::spawn_blocking(move || crate::qr::png(&text))
+                .await
+                .ok()
+                .flatten(),
+            None => None,
+        };
         let built = match qr_png {
             Some(png) => builder.multipart(
                 MultiPart::mixed()

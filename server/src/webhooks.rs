@@ -10,7 +10,7 @@
 
 use app::db::Db;
 use app::error::AppResult;
-use app::services::outbox::{self, Claimed, WEBHOOK};
+use app::services::outbox::{self, Claimed, Delivery, WEBHOOK};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::time::Duration;
@@ -64,28 +64,13 @@ impl Webhooks {
     /// Delivers every webhook due; returns how many were accepted. Stops at
     /// the first receiver that cannot be reached (the next round retries).
     pub async fn deliver_due(&self, db: &Db) -> AppResult<usize> {
-        let mut sent = 0;
-        loop {
-            let Some(claimed) = outbox::claim_next(db, WEBHOOK, &self.worker, CLAIM_MS).await?
-            else {
-                return Ok(sent);
-            };
+        outbox::deliver_due(db, WEBHOOK, &self.worker, CLAIM_MS, |claimed| async move {
             match self.post(db, &claimed).await {
-                Ok(()) => {
-                    outbox::mark_sent(db, claimed.id, &self.worker).await?;
-                    sent += 1;
-                }
-                Err(Delivery::Refused(error)) => {
-                    tracing::warn!(id = claimed.id, %error, "webhook refused for good");
-                    outbox::mark_failed(db, claimed.id, &self.worker, &error).await?;
-                }
-                Err(Delivery::Later(error)) => {
-                    tracing::warn!(id = claimed.id, attempts = claimed.attempts, %error, "webhook not delivered; tried again later");
-                    outbox::mark_retry(db, &claimed, &self.worker, &error).await?;
-                    return Ok(sent);
-                }
+                Ok(()) => Delivery::Sent,
+                Err(not_sent) => not_sent,
             }
-        }
+        })
+        .await
     }
 
     async fn post(&self, db: &Db, claimed: &Claimed) -> Result<(), Delivery> {
@@ -115,11 +100,6 @@ impl Webhooks {
             Err(Delivery::Refused(format!("the receiver answered {status}")))
         }
     }
-}
-
-enum Delivery {
-    Refused(String),
-    Later(String),
 }
 
 #[cfg(test)]

@@ -71,26 +71,31 @@ pub struct Claimed {
     pub created_at: i64,
 }
 
-/// Claims the oldest message due, for `lease_ms`: no other worker takes
-/// it meanwhile. A worker that stops while sending loses its claim when
-/// the lease ends, and the message is sent again (with the same
-/// Message-ID, so that the receiving side can recognise it).
-pub async fn claim_next(
+/// Messages claimed at most at once: each claim and each mark of the sent
+/// ones is one write in the writers' turn, shared by the whole batch.
+pub const CLAIM_BATCH: i64 = 20;
+
+/// Claims the oldest messages due (at most [`CLAIM_BATCH`]), for
+/// `lease_ms`: no other worker takes them meanwhile. A worker that stops
+/// while sending loses its claim when the lease ends, and the messages it
+/// had not marked are sent again (with the same Message-ID, so that the
+/// receiving side can recognise them).
+pub async fn claim_due(
     db: &Db,
     channel: &str,
     worker: &str,
     lease_ms: i64,
-) -> AppResult<Option<Claimed>> {
+) -> AppResult<Vec<Claimed>> {
     let now = now_ms();
     // In the writers' turn, like every write: on SQLite a write outside it
     // waits by polling, and a busy minute starved the worker.
     let mut tx = db.begin_write().await?;
-    let claimed: Option<Claimed> = sqlx::query_as(
+    let mut claimed: Vec<Claimed> = sqlx::query_as(
         "UPDATE outbox SET claimed_by = $1, claimed_until = $2, attempts = attempts + 1 \
-         WHERE id = (SELECT id FROM outbox \
-                     WHERE channel = $4 AND status = 'pending' AND next_attempt_at <= $3 \
-                       AND (claimed_until IS NULL OR claimed_until < $3) \
-                     ORDER BY next_attempt_at, id LIMIT 1) \
+         WHERE id IN (SELECT id FROM outbox \
+                      WHERE channel = $4 AND status = 'pending' AND next_attempt_at <= $3 \
+                        AND (claimed_until IS NULL OR claimed_until < $3) \
+                      ORDER BY next_attempt_at, id LIMIT $5) \
            AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3) \
          RETURNING id, recipient, subject, body_text, qr_text, attempts, created_at",
     )
@@ -98,37 +103,136 @@ pub async fn claim_next(
     .bind(now + lease_ms)
     .bind(now)
     .bind(channel)
-    .fetch_optional(&mut *tx)
+    .bind(CLAIM_BATCH)
+    .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
+    claimed.sort_by_key(|c| c.id);
     Ok(claimed)
 }
 
-/// The mail server accepted the message. Only the worker holding the claim
-/// marks it; returns whether it did.
-pub async fn mark_sent(db: &Db, id: i64, worker: &str) -> AppResult<bool> {
-    let mark = sqlx::query(
+/// What became of one claimed message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// Accepted by the other side.
+    Sent,
+    /// Refused for good (an address that does not exist): not tried again.
+    Refused(String),
+    /// Not now (the other side is down or busy): tried again later, and
+    /// the rest of the round waits too.
+    Later(String),
+}
+
+/// One worker's round on `channel`: claims the messages due a batch at a
+/// time, hands each to `send`, and records what became of them; returns
+/// how many were sent. Stops at the first `Later` (the others would fail
+/// too): they wait for the next round, their try not counted.
+pub async fn deliver_due<F, Fut>(
+    db: &Db,
+    channel: &str,
+    worker: &str,
+    lease_ms: i64,
+    send: F,
+) -> AppResult<usize>
+where
+    F: Fn(Claimed) -> Fut,
+    Fut: std::future::Future<Output = Delivery>,
+{
+    let mut sent = 0;
+    loop {
+        let batch = claim_due(db, channel, worker, lease_ms).await?;
+        if batch.is_empty() {
+            return Ok(sent);
+        }
+        let mut delivered = Vec::with_capacity(batch.len());
+        let mut untried = Vec::new();
+        let mut stopped = false;
+        for claimed in batch {
+            if stopped {
+                untried.push(claimed.id);
+                continue;
+            }
+            let (id, attempts) = (claimed.id, claimed.attempts);
+            match send(claimed).await {
+                Delivery::Sent => delivered.push(id),
+                Delivery::Refused(error) => {
+                    tracing::warn!(id, channel, %error, "refused for good");
+                    mark_failed(db, id, worker, &error).await?;
+                }
+                Delivery::Later(error) => {
+                    tracing::warn!(id, channel, attempts, %error, "not delivered; tried again later");
+                    mark_retry(db, id, attempts, worker, &error).await?;
+                    stopped = true;
+                }
+            }
+        }
+        sent += mark_sent(db, &delivered, worker).await?;
+        release(db, &untried, worker).await?;
+        if stopped {
+            return Ok(sent);
+        }
+    }
+}
+
+/// `count` parameters numbered from `$first`, for an `IN (...)` list.
+fn id_list(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The other side accepted these messages. Only the worker holding the
+/// claim marks them; returns how many it marked.
+pub async fn mark_sent(db: &Db, ids: &[i64], worker: &str) -> AppResult<usize> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!(
         "UPDATE outbox SET status = 'sent', sent_at = $1, claimed_by = NULL, claimed_until = NULL, \
                 last_error = NULL \
-         WHERE id = $2 AND claimed_by = $3 AND status = 'pending'",
-    )
-    .bind(now_ms())
-    .bind(id)
-    .bind(worker);
+         WHERE claimed_by = $2 AND status = 'pending' AND id IN ({})",
+        id_list(3, ids.len())
+    );
+    let mut mark = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(now_ms())
+        .bind(worker);
+    for id in ids {
+        mark = mark.bind(*id);
+    }
     let done = db.write_one(mark).await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done.rows_affected() as usize)
+}
+
+/// Claimed but not tried (the round stopped first): given back at once,
+/// the claim's try not counted.
+async fn release(db: &Db, ids: &[i64], worker: &str) -> AppResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, attempts = attempts - 1 \
+         WHERE claimed_by = $1 AND status = 'pending' AND id IN ({})",
+        id_list(2, ids.len())
+    );
+    let mut mark = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(worker);
+    for id in ids {
+        mark = mark.bind(*id);
+    }
+    db.write_one(mark).await?;
+    Ok(())
 }
 
 /// The send failed for now (the mail server is down or busy): tried again
 /// after a back-off that grows with the tries.
-pub async fn mark_retry(db: &Db, claimed: &Claimed, worker: &str, error: &str) -> AppResult<()> {
+async fn mark_retry(db: &Db, id: i64, attempts: i64, worker: &str, error: &str) -> AppResult<()> {
     let mark = sqlx::query(
         "UPDATE outbox SET next_attempt_at = $1, claimed_by = NULL, claimed_until = NULL, last_error = $2 \
          WHERE id = $3 AND claimed_by = $4 AND status = 'pending'",
     )
-    .bind(now_ms() + backoff_ms(claimed.attempts))
+    .bind(now_ms() + backoff_ms(attempts))
     .bind(truncated(error))
-    .bind(claimed.id)
+    .bind(id)
     .bind(worker);
     db.write_one(mark).await?;
     Ok(())
@@ -136,7 +240,7 @@ pub async fn mark_retry(db: &Db, claimed: &Claimed, worker: &str, error: &str) -
 
 /// The mail server refused the message for good (an address that does not
 /// exist): kept, with the reason, and not tried again.
-pub async fn mark_failed(db: &Db, id: i64, worker: &str, error: &str) -> AppResult<()> {
+async fn mark_failed(db: &Db, id: i64, worker: &str, error: &str) -> AppResult<()> {
     let mark = sqlx::query(
         "UPDATE outbox SET status = 'failed', claimed_by = NULL, claimed_until = NULL, last_error = $1 \
          WHERE id = $2 AND claimed_by = $3 AND status = 'pending'",

@@ -185,6 +185,8 @@ pub async fn transfer(
 }
 
 type LevelAfter = (i64, i64, i64, i64, String, i64);
+/// A level's SKU and location, then what it is after the change.
+type LevelMoved = (String, String, i64, i64, i64, i64, String, i64);
 
 /// Applies a movement inside the caller's transaction: the level update
 /// (refused by the database when a floor would be crossed), then the ledger
@@ -260,6 +262,203 @@ pub async fn apply_movement(
         available: figures.available(),
         at_ms,
     })
+}
+
+/// Several movements in the caller's transaction, in few statements: the
+/// levels in one conditional `UPDATE`, the ledger lines in one `INSERT`,
+/// their sequence numbers in one more. Each level is still refused by the
+/// database when a floor would be crossed. The events come in the order
+/// of `requests`, which the caller sorts (location, then SKU): on
+/// PostgreSQL the levels are locked in that order first, so that two
+/// changes touching the same levels cannot deadlock.
+///
+/// Movements that cannot share the statements (a count, two movements of
+/// one level) are recorded one by one.
+pub async fn apply_movements(
+    conn: &mut AnyConnection,
+    requests: &[MovementRequest],
+    reference: Option<&str>,
+    actor: &Actor,
+) -> AppResult<Vec<StockEvent>> {
+    let deltas: Option<Vec<(i64, i64, i64, Floor)>> = requests
+        .iter()
+        .map(|r| match r.movement.effect() {
+            StockEffect::Delta {
+                on_hand,
+                reserved,
+                quarantined,
+                floor,
+            } => Some((on_hand, reserved, quarantined, floor)),
+            StockEffect::SetOnHand(_) => None,
+        })
+        .collect();
+    let mut levels: Vec<(&str, &str)> = requests
+        .iter()
+        .map(|r| (r.location.as_str(), r.sku.as_str()))
+        .collect();
+    levels.sort_unstable();
+    levels.dedup();
+    let (Some(deltas), true) = (deltas, requests.len() > 1 && levels.len() == requests.len())
+    else {
+        let mut events = Vec::with_capacity(requests.len());
+        for request in requests {
+            events.push(apply_movement(conn, request, None, reference, actor).await?);
+        }
+        return Ok(events);
+    };
+
+    let values = |width: usize| {
+        crate::db::numbered_groups(requests.len(), width)
+            .iter()
+            .map(|row| format!("({row})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+        let lock = format!(
+            "SELECT 1 FROM stock_levels WHERE (sku, location_id) IN (VALUES {}) \
+             ORDER BY location_id, sku FOR UPDATE",
+            values(2)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(lock));
+        for request in requests {
+            query = query
+                .bind(request.sku.as_str())
+                .bind(request.location.as_str());
+        }
+        query.execute(&mut *conn).await?;
+    }
+
+    // The levels: (sku, location, on hand, reserved, quarantined, whether
+    // the safety stock must stay available).
+    let update = format!(
+        "UPDATE stock_levels \
+         SET on_hand = on_hand + v.column3, reserved = reserved + v.column4, \
+             quarantined = quarantined + v.column5, last_delta = v.column3 \
+         FROM (VALUES {}) AS v \
+         WHERE stock_levels.sku = v.column1 AND stock_levels.location_id = v.column2 \
+           AND stock_levels.on_hand + v.column3 >= 0 AND stock_levels.reserved + v.column4 >= 0 \
+           AND stock_levels.quarantined + v.column5 >= 0 \
+           AND (stock_levels.on_hand + v.column3) - (stock_levels.reserved + v.column4) \
+               - (CASE WHEN v.column6 = 1 THEN stock_levels.safety ELSE 0 END) >= 0 \
+         RETURNING stock_levels.sku, stock_levels.location_id, stock_levels.on_hand, \
+           stock_levels.reserved, stock_levels.safety, stock_levels.last_delta, \
+           (SELECT product_id FROM skus WHERE skus.sku = stock_levels.sku), stock_levels.quarantined",
+        values(6)
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(update));
+    for (request, (on_hand, reserved, quarantined, floor)) in requests.iter().zip(&deltas) {
+        let keep_safety: i64 = match floor {
+            Floor::Available => 1,
+            Floor::Reserved => 0,
+        };
+        query = query
+            .bind(request.sku.as_str())
+            .bind(request.location.as_str())
+            .bind(*on_hand)
+            .bind(*reserved)
+            .bind(*quarantined)
+            .bind(keep_safety);
+    }
+    let rows: Vec<LevelMoved> = query.fetch_all(&mut *conn).await?;
+    let mut after: Vec<Option<LevelAfter>> = requests
+        .iter()
+        .map(|request| {
+            rows.iter()
+                .find(|row| row.0 == request.sku.as_str() && row.1 == request.location.as_str())
+                .map(|row| (row.2, row.3, row.4, row.5, row.6.clone(), row.7))
+        })
+        .collect();
+    // A level refused, or a SKU never stocked there (its row is created,
+    // then moved on its own); any refusal undoes the whole transaction.
+    for (request, level) in requests.iter().zip(after.iter_mut()) {
+        if level.is_some() {
+            continue;
+        }
+        if ensure_level_row(conn, &request.sku, &request.location).await? {
+            *level = update_level(
+                conn,
+                request.sku.as_str(),
+                request.location.as_str(),
+                request.movement,
+            )
+            .await?;
+        }
+        if level.is_none() {
+            return Err(
+                explain_refusal(conn, &request.sku, &request.location, request.movement).await,
+            );
+        }
+    }
+
+    let at_ms = now_ms();
+    let insert = format!(
+        "INSERT INTO stock_movements (sku, location_id, kind, on_hand_delta, reserved_delta, on_hand_after, \
+             reserved_after, reason, reference, actor, device, created_at, quarantined_delta, quarantined_after) \
+         VALUES {} RETURNING seq, sku, location_id",
+        values(14)
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(insert));
+    for ((request, level), (_, reserved_delta, quarantined_delta, _)) in
+        requests.iter().zip(&after).zip(&deltas)
+    {
+        let Some((on_hand, reserved, _, on_hand_delta, _, quarantined_after)) = level else {
+            return Err(AppError::Internal);
+        };
+        query = query
+            .bind(request.sku.as_str())
+            .bind(request.location.as_str())
+            .bind(request.movement.kind().as_str())
+            .bind(*on_hand_delta)
+            .bind(*reserved_delta)
+            .bind(*on_hand)
+            .bind(*reserved)
+            .bind(Option::<&str>::None)
+            .bind(reference)
+            .bind(actor.name.as_str())
+            .bind(actor.device.as_str())
+            .bind(at_ms)
+            .bind(*quarantined_delta)
+            .bind(*quarantined_after);
+    }
+    let written: Vec<(i64, String, String)> = query.fetch_all(&mut *conn).await?;
+
+    let mut events = Vec::with_capacity(requests.len());
+    let set_seq = format!(
+        "UPDATE stock_levels SET last_seq = v.column3 FROM (VALUES {}) AS v \
+         WHERE stock_levels.sku = v.column1 AND stock_levels.location_id = v.column2",
+        values(3)
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(set_seq));
+    for (request, level) in requests.iter().zip(after) {
+        let (sku, location) = (request.sku.as_str(), request.location.as_str());
+        let (Some((seq, _, _)), Some((on_hand, reserved, safety, _, product_id, _))) = (
+            written.iter().find(|w| w.1 == sku && w.2 == location),
+            level,
+        ) else {
+            return Err(AppError::Internal);
+        };
+        query = query.bind(sku).bind(location).bind(*seq);
+        let figures = StockFigures {
+            on_hand,
+            reserved,
+            safety,
+        };
+        events.push(StockEvent {
+            seq: *seq,
+            sku: sku.to_string(),
+            product_id,
+            location_id: location.to_string(),
+            kind: request.movement.kind(),
+            on_hand,
+            reserved,
+            safety,
+            available: figures.available(),
+            at_ms,
+        });
+    }
+    query.execute(&mut *conn).await?;
+    Ok(events)
 }
 
 /// The single conditional statement. `None` when a floor would be crossed

@@ -378,3 +378,55 @@ async fn a_refused_address_is_kept_as_failed(engine: Engine) {
     assert!(smtp.messages().is_empty());
 }
 both_databases!(refused_address, super::a_refused_address_is_kept_as_failed);
+
+/// Messages are claimed a batch at a time. With the mail server down, the
+/// first try fails and the round stops: only that message counts a try;
+/// the others of the batch are given back untried, claimed by no one.
+/// Once the server is back, the whole batch goes out in one round.
+async fn a_batch_stops_at_a_server_that_is_down(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    let bus = bus_for(&db);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    for nth in 0..3 {
+        order_to_collect(&db, &bus, nth, Lang::Fr).await;
+    }
+    let rows = || async {
+        let rows: Vec<(i64, Option<String>, Option<String>, String)> = sqlx::query_as(
+            "SELECT attempts, claimed_by, last_error, status FROM outbox ORDER BY id",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .expect("outbox rows");
+        rows
+    };
+    let worker = mailer(port, "worker-a");
+    assert_eq!(worker.deliver_due(&db).await.expect("round"), 0);
+    let after_failure = rows().await;
+    assert_eq!(after_failure.len(), 3);
+    assert_eq!(after_failure[0].0, 1, "{after_failure:?}");
+    assert!(after_failure[0].2.is_some(), "{after_failure:?}");
+    for untried in &after_failure[1..] {
+        assert_eq!(
+            (untried.0, untried.1.as_deref(), untried.2.as_deref()),
+            (0, None, None),
+            "{after_failure:?}"
+        );
+    }
+    assert!(after_failure.iter().all(|row| row.1.is_none()));
+
+    let smtp = MailServer::start(port, &dir.path().join("mail")).await;
+    sqlx::query("UPDATE outbox SET next_attempt_at = 0")
+        .execute(&db.pool)
+        .await
+        .expect("due");
+    assert_eq!(worker.deliver_due(&db).await.expect("round"), 3);
+    assert_eq!(smtp.messages().len(), 3);
+    let sent = rows().await;
+    let attempts: Vec<i64> = sent.iter().map(|row| row.0).collect();
+    assert_eq!(attempts, vec![2, 1, 1]);
+    assert!(sent.iter().all(|row| row.3 == "sent" && row.1.is_none()));
+    smtp.stop();
+}
+both_databases!(batch_stops, super::a_batch_stops_at_a_server_that_is_down);

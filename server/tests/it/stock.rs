@@ -327,3 +327,136 @@ async fn a_new_location_for_a_sku_starts_empty(engine: Engine) {
     assert_ledger_matches_levels(&db).await;
 }
 both_databases!(new_level_test, super::a_new_location_for_a_sku_starts_empty);
+
+/// Several movements recorded together (a handover's lines, a return's):
+/// each level moved as alone, in the order asked, its ledger line and
+/// sequence number kept; a level that would cross a floor refuses the
+/// whole change; a level never stocked is created; two movements of one
+/// level are both recorded.
+async fn movements_recorded_together(engine: Engine) {
+    use app::services::stock::apply_movements;
+    let test_db = TestDb::new(engine).await;
+    let db = test_db.seeded().await;
+    let bus = bus_for(&db);
+    let codes: Vec<String> = sqlx::query_scalar(
+        "SELECT s.sku FROM skus s \
+         WHERE NOT EXISTS (SELECT 1 FROM stock_levels l WHERE l.sku = s.sku AND l.reserved > 0) \
+         ORDER BY s.ordinal LIMIT 2",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("two unreserved SKUs");
+    let (a, b) = (sku(&codes[0]), sku(&codes[1]));
+    for code in [&a, &b] {
+        record(&db, &bus, code, "PAR01", Movement::Count(5), None)
+            .await
+            .expect("counted");
+    }
+    sqlx::query("UPDATE stock_levels SET safety = 0 WHERE sku IN ($1, $2)")
+        .bind(a.as_str())
+        .bind(b.as_str())
+        .execute(&db.pool)
+        .await
+        .expect("no safety stock");
+    let moves = |first: Movement, second: Movement, second_at: &str| {
+        vec![
+            MovementRequest {
+                sku: a.clone(),
+                location: loc("PAR01"),
+                movement: first,
+                reason: None,
+                reference: Some("T-1".to_string()),
+            },
+            MovementRequest {
+                sku: b.clone(),
+                location: loc(second_at),
+                movement: second,
+                reason: None,
+                reference: Some("T-1".to_string()),
+            },
+        ]
+    };
+
+    // Both levels move, each event in the order asked.
+    let mut tx = db.begin_write().await.expect("transaction");
+    let events = apply_movements(
+        &mut tx,
+        &moves(Movement::Sale(q(2)), Movement::Receipt(q(3)), "PAR01"),
+        Some("T-1"),
+        &tester(),
+    )
+    .await
+    .expect("both recorded");
+    tx.commit().await.expect("committed");
+    assert_eq!(events.len(), 2);
+    assert_eq!((events[0].sku.as_str(), events[0].on_hand), (a.as_str(), 3));
+    assert_eq!((events[1].sku.as_str(), events[1].on_hand), (b.as_str(), 8));
+    assert_ne!(events[0].seq, events[1].seq);
+    for event in &events {
+        let (last_seq, kind, after): (i64, String, i64) = sqlx::query_as(
+            "SELECT l.last_seq, m.kind, m.on_hand_after FROM stock_levels l \
+             JOIN stock_movements m ON m.seq = l.last_seq \
+             WHERE l.sku = $1 AND l.location_id = 'PAR01'",
+        )
+        .bind(event.sku.as_str())
+        .fetch_one(&db.pool)
+        .await
+        .expect("the level names its last ledger line");
+        assert_eq!(last_seq, event.seq);
+        assert_eq!(kind, event.kind.as_str());
+        assert_eq!(after, event.on_hand);
+    }
+    assert_ledger_matches_levels(&db).await;
+
+    // One level short: the whole change is refused, nothing written.
+    let lines = ledger_lines(&db).await;
+    let mut tx = db.begin_write().await.expect("transaction");
+    let refused = apply_movements(
+        &mut tx,
+        &moves(Movement::Sale(q(1)), Movement::Sale(q(9)), "PAR01"),
+        Some("T-2"),
+        &tester(),
+    )
+    .await;
+    drop(tx);
+    assert_eq!(refused, Err(AppError::NotEnoughStock { available: 8 }));
+    assert_eq!(ledger_lines(&db).await, lines);
+    assert_eq!(figures(&db, a.as_str(), "PAR01").await.0, 3);
+    assert_eq!(figures(&db, b.as_str(), "PAR01").await.0, 8);
+
+    // A location that never had the SKU gets its level.
+    sqlx::query("DELETE FROM stock_movements WHERE sku = $1 AND location_id = 'MRS01'")
+        .bind(b.as_str())
+        .execute(&db.pool)
+        .await
+        .expect("ledger cleared");
+    sqlx::query("DELETE FROM stock_levels WHERE sku = $1 AND location_id = 'MRS01'")
+        .bind(b.as_str())
+        .execute(&db.pool)
+        .await
+        .expect("level removed");
+    let mut tx = db.begin_write().await.expect("transaction");
+    let events = apply_movements(
+        &mut tx,
+        &moves(Movement::Sale(q(1)), Movement::Return(q(1)), "MRS01"),
+        Some("T-3"),
+        &tester(),
+    )
+    .await
+    .expect("the new level is created");
+    tx.commit().await.expect("committed");
+    assert_eq!(events[1].location_id, "MRS01");
+    assert_eq!(figures(&db, b.as_str(), "MRS01").await.0, 1);
+
+    // Two movements of one level: both kept, one after the other.
+    let mut tx = db.begin_write().await.expect("transaction");
+    let mut same = moves(Movement::Receipt(q(4)), Movement::Sale(q(1)), "PAR01");
+    same[1].sku = a.clone();
+    let events = apply_movements(&mut tx, &same, Some("T-4"), &tester())
+        .await
+        .expect("both recorded");
+    tx.commit().await.expect("committed");
+    assert_eq!((events[0].on_hand, events[1].on_hand), (6, 5));
+    assert_ledger_matches_levels(&db).await;
+}
+both_databases!(together_test, super::movements_recorded_together);

@@ -20,7 +20,7 @@ use crate::services::Actor;
 use crate::services::audit::Staff;
 use crate::services::events::EventBus;
 use crate::services::request_keys::RequestKey;
-use crate::services::stock::{Done, MovementRequest, apply_movement, replayed};
+use crate::services::stock::{Done, MovementRequest, apply_movements, replayed};
 use sqlx::AnyConnection;
 
 /// The tries of `scope` (`shop:PAR01`, `order:42`) so far, read in the
@@ -403,7 +403,6 @@ pub async fn hand_over(
     let here = LocationId::parse(row.pickup())?;
     let mut ordered: Vec<_> = lines.iter().collect();
     ordered.sort_by(|a, b| a.sku.cmp(&b.sku));
-    let mut stock = Vec::new();
     // The held units become sales last, just before the commit: the stock
     // levels are the rows other handovers and checkouts of the shop wait
     // for, so they are locked for as short a time as possible.
@@ -425,32 +424,35 @@ pub async fn hand_over(
     .fetch_one(&mut *tx)
     .await?;
     let mut handed_lines: Vec<(i64, i64)> = Vec::new();
-    for line in ordered {
-        let sku = Sku::parse(&line.sku)?;
+    for line in &ordered {
         let quantity = taken_of(line.line_id);
         if quantity > 0 {
-            let counted = sqlx::query(
-                "UPDATE order_lines SET handed_over_qty = handed_over_qty + $1 \
-                 WHERE id = $2 AND handed_over_qty + cancelled_qty + $1 <= quantity",
-            )
-            .bind(quantity)
-            .bind(line.line_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if counted == 0 {
-                return Err(AppError::PickupChanged {
-                    reference: row.reference.clone(),
-                });
-            }
-            handed.push((sku.clone(), Movement::Handover(Quantity::new(quantity)?)));
-            take_from_holds(&mut tx, line.line_id, here.as_str(), quantity, "consumed").await?;
+            handed.push((
+                Sku::parse(&line.sku)?,
+                Movement::Handover(Quantity::new(quantity)?),
+            ));
             handed_lines.push((line.line_id, quantity));
         }
-        let declined = line.to_hand_over() - quantity;
+    }
+    if !count_handed(&mut tx, &handed_lines).await? {
+        return Err(AppError::PickupChanged {
+            reference: row.reference.clone(),
+        });
+    }
+    let whole = take_whole_holds(&mut tx, here.as_str(), &handed_lines, "consumed").await?;
+    for (line_id, quantity) in &handed_lines {
+        if !whole.contains(line_id) {
+            take_from_holds(&mut tx, *line_id, here.as_str(), *quantity, "consumed").await?;
+        }
+    }
+    for line in &ordered {
+        let declined = line.to_hand_over() - taken_of(line.line_id);
         if request.rest == Rest::Cancel && declined > 0 {
             take_from_holds(&mut tx, line.line_id, here.as_str(), declined, "released").await?;
-            handed.push((sku.clone(), Movement::Release(Quantity::new(declined)?)));
+            handed.push((
+                Sku::parse(&line.sku)?,
+                Movement::Release(Quantity::new(declined)?),
+            ));
             sqlx::query("UPDATE order_lines SET cancelled_qty = cancelled_qty + $1 WHERE id = $2")
                 .bind(declined)
                 .bind(line.line_id)
@@ -484,24 +486,17 @@ pub async fn hand_over(
     };
     // In SKU order (the lines were walked so), as every change locks them.
     handed.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
-    for (sku, movement) in handed {
-        stock.push(
-            apply_movement(
-                &mut tx,
-                &MovementRequest {
-                    sku,
-                    location: here.clone(),
-                    movement,
-                    reason: None,
-                    reference: Some(row.reference.clone()),
-                },
-                None,
-                Some(&row.reference),
-                &actor,
-            )
-            .await?,
-        );
-    }
+    let moves: Vec<MovementRequest> = handed
+        .into_iter()
+        .map(|(sku, movement)| MovementRequest {
+            sku,
+            location: here.clone(),
+            movement,
+            reason: None,
+            reference: Some(row.reference.clone()),
+        })
+        .collect();
+    let stock = apply_movements(&mut tx, &moves, Some(&row.reference), &actor).await?;
     let event = row.event(row.pickup(), PickupChange::Changed, status);
     commit(tx, bus, stock, vec![event]).await?;
     // The screen is read after the commit: the writers' turn is not held
@@ -510,6 +505,75 @@ pub async fn hand_over(
         value: super::view(db, staff, fulfilment_id).await?,
         replayed: false,
     })
+}
+
+/// Counts the units handed over, every line in one conditional statement:
+/// false (and nothing counted that stays, since the caller gives up) when a
+/// line would go beyond what was ordered, as when another device handed it
+/// over a moment before.
+async fn count_handed(conn: &mut AnyConnection, lines: &[(i64, i64)]) -> AppResult<bool> {
+    if lines.is_empty() {
+        return Ok(true);
+    }
+    let values: Vec<String> = crate::db::numbered_groups(lines.len(), 2)
+        .iter()
+        .map(|row| format!("({row})"))
+        .collect();
+    let sql = format!(
+        "UPDATE order_lines SET handed_over_qty = handed_over_qty + v.column2 \
+         FROM (VALUES {}) AS v \
+         WHERE order_lines.id = v.column1 \
+           AND order_lines.handed_over_qty + order_lines.cancelled_qty + v.column2 <= order_lines.quantity",
+        values.join(", ")
+    );
+    let mut update = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for (line_id, quantity) in lines {
+        update = update.bind(*line_id).bind(*quantity);
+    }
+    let counted = update.execute(&mut *conn).await?.rows_affected();
+    Ok(counted == lines.len() as u64)
+}
+
+/// The holds of lines whose every held unit is taken, moved to `to_status`
+/// in one statement; returns those lines. The others (a line taken in
+/// part) go through [`take_from_holds`].
+async fn take_whole_holds(
+    conn: &mut AnyConnection,
+    location: &str,
+    lines: &[(i64, i64)],
+    to_status: &str,
+) -> AppResult<Vec<i64>> {
+    if lines.is_empty() {
+        return Ok(Vec::new());
+    }
+    // $1 and $2 fixed, then each line's id and quantity.
+    let pairs: Vec<String> = (0..lines.len())
+        .map(|i| format!("(${}, ${})", 3 + 2 * i, 4 + 2 * i))
+        .collect();
+    let ids: Vec<String> = (0..lines.len())
+        .map(|i| format!("${}", 3 + 2 * i))
+        .collect();
+    let sql = format!(
+        "UPDATE reservations SET status = $1 \
+         WHERE order_line_id IN ({}) AND location_id = $2 AND status = 'held' \
+           AND (SELECT SUM(h.quantity) FROM reservations h \
+                WHERE h.order_line_id = reservations.order_line_id AND h.location_id = $2 \
+                  AND h.status = 'held') \
+             = (SELECT v.column2 FROM (VALUES {}) AS v WHERE v.column1 = reservations.order_line_id) \
+         RETURNING order_line_id",
+        ids.join(", "),
+        pairs.join(", ")
+    );
+    let mut update = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(to_status)
+        .bind(location);
+    for (line_id, quantity) in lines {
+        update = update.bind(*line_id).bind(*quantity);
+    }
+    let mut done: Vec<i64> = update.fetch_all(&mut *conn).await?;
+    done.sort_unstable();
+    done.dedup();
+    Ok(done)
 }
 
 /// The lines of one handover, in one statement.

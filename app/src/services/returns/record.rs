@@ -28,7 +28,7 @@ use crate::services::orders::{
     CreditMethod, CreditRequest, LineRequest, OrderRequest, PaymentRequest,
 };
 use crate::services::request_keys::RequestKey;
-use crate::services::stock::{Done, MovementRequest, apply_movement, replayed};
+use crate::services::stock::{Done, MovementRequest, apply_movements, replayed};
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
@@ -664,25 +664,18 @@ pub async fn record_return(
     }
     // Levels locked in one fixed order (location, then SKU).
     stock.sort_by(|a, b| (a.0.as_str(), a.1.as_str()).cmp(&(b.0.as_str(), b.1.as_str())));
-    let mut events: Vec<StockEvent> = Vec::with_capacity(stock.len());
+    let mut moves = Vec::with_capacity(stock.len());
     for (location, sku, movement) in stock {
-        events.push(
-            apply_movement(
-                &mut tx,
-                &MovementRequest {
-                    sku,
-                    location: LocationId::parse(&location)?,
-                    movement,
-                    reason: None,
-                    reference: Some(return_reference.clone()),
-                },
-                None,
-                Some(&return_reference),
-                &actor,
-            )
-            .await?,
-        );
+        moves.push(MovementRequest {
+            sku,
+            location: LocationId::parse(&location)?,
+            movement,
+            reason: None,
+            reference: Some(return_reference.clone()),
+        });
     }
+    let mut events: Vec<StockEvent> =
+        apply_movements(&mut tx, &moves, Some(&return_reference), &actor).await?;
 
     // An exchange: the new items sold from this shop's shelf, paid first
     // with what the return is worth.
