@@ -91,13 +91,18 @@ pub async fn claim_due(
     // waits by polling, and a busy minute starved the worker.
     let mut tx = db.begin_write().await?;
     let mut claimed: Vec<Claimed> = sqlx::query_as(
+        // A join, not `id IN (SELECT ...)`: SQLite reads the whole table
+        // for the latter, and takes each row by its key for the former.
         "UPDATE outbox SET claimed_by = $1, claimed_until = $2, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM outbox \
-                      WHERE channel = $4 AND status = 'pending' AND next_attempt_at <= $3 \
-                        AND (claimed_until IS NULL OR claimed_until < $3) \
-                      ORDER BY next_attempt_at, id LIMIT $5) \
-           AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3) \
-         RETURNING id, recipient, subject, body_text, qr_text, attempts, created_at",
+         FROM (SELECT id AS due_id FROM outbox \
+               WHERE channel = $4 AND status = 'pending' AND next_attempt_at <= $3 \
+                 AND (claimed_until IS NULL OR claimed_until < $3) \
+               ORDER BY next_attempt_at, id LIMIT $5) AS due \
+         WHERE outbox.id = due.due_id AND outbox.status = 'pending' \
+           AND (outbox.claimed_until IS NULL OR outbox.claimed_until < $3) \
+         RETURNING outbox.id AS id, outbox.recipient AS recipient, outbox.subject AS subject, \
+                   outbox.body_text AS body_text, outbox.qr_text AS qr_text, \
+                   outbox.attempts AS attempts, outbox.created_at AS created_at",
     )
     .bind(worker)
     .bind(now + lease_ms)

@@ -41,40 +41,37 @@ pub async fn enqueue(conn: &mut AnyConnection, events: &[PickupEvent]) -> AppRes
     if events.is_empty() {
         return Ok(());
     }
-    let subscribers: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, url FROM webhook_subscriptions ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await?;
-    for (id, url) in subscribers {
-        for event in &events {
-            let body = serde_json::to_string(event).map_err(|err| {
-                tracing::error!(error = %err, "order event not serialisable");
-                crate::error::AppError::Internal
-            })?;
-            let key = format!(
-                "{id}:{}:{}:{}:{:?}:{}",
-                event.location_id,
-                event.reference,
-                event.status.as_str(),
-                event.change,
-                event.at_ms
-            );
-            sqlx::query(
-                "INSERT INTO outbox (kind, subject_key, order_id, recipient, lang, subject, body_text, status, \
-                                     attempts, next_attempt_at, created_at, channel) \
-                 VALUES ($1, $2, NULL, $3, 'en', $4, $5, 'pending', 0, $6, $6, $7) \
-                 ON CONFLICT (kind, subject_key) DO NOTHING",
-            )
-            .bind(ORDER_EVENT)
-            .bind(key)
-            .bind(&url)
-            .bind(format!("order {}", event.reference))
-            .bind(body)
-            .bind(now_ms())
-            .bind(super::outbox::WEBHOOK)
-            .execute(&mut *conn)
-            .await?;
-        }
+    // One statement per event, whoever subscribed (no one, most often):
+    // the subscribers are not read first.
+    for event in &events {
+        let body = serde_json::to_string(event).map_err(|err| {
+            tracing::error!(error = %err, "order event not serialisable");
+            crate::error::AppError::Internal
+        })?;
+        // After the subscriber's id: one delivery per subscriber and change.
+        let key_tail = format!(
+            ":{}:{}:{}:{:?}:{}",
+            event.location_id,
+            event.reference,
+            event.status.as_str(),
+            event.change,
+            event.at_ms
+        );
+        sqlx::query(
+            "INSERT INTO outbox (kind, subject_key, order_id, recipient, lang, subject, body_text, status, \
+                                 attempts, next_attempt_at, created_at, channel) \
+             SELECT $1, CAST(id AS TEXT) || $2, NULL, url, 'en', $3, $4, 'pending', 0, $5, $5, $6 \
+             FROM webhook_subscriptions WHERE TRUE ORDER BY id \
+             ON CONFLICT (kind, subject_key) DO NOTHING",
+        )
+        .bind(ORDER_EVENT)
+        .bind(key_tail)
+        .bind(format!("order {}", event.reference))
+        .bind(body)
+        .bind(now_ms())
+        .bind(super::outbox::WEBHOOK)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }

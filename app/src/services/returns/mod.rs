@@ -247,36 +247,104 @@ pub(crate) struct MoneySoFar {
     pub fee_refunded: Cents,
 }
 
-pub(crate) async fn money_of(conn: &mut AnyConnection, order_id: i64) -> AppResult<MoneySoFar> {
-    let (paid, refunded, fee_refunded): (i64, i64, i64) = sqlx::query_as(
-        "SELECT CAST(COALESCE((SELECT SUM(amount_cents) FROM payments WHERE order_id = $1), 0) AS BIGINT), \
-                CAST(COALESCE((SELECT SUM(amount_cents) FROM refunds WHERE order_id = $1), 0) AS BIGINT), \
-                CAST(COALESCE((SELECT SUM(amount_cents) FROM refunds \
-                               WHERE order_id = $1 AND order_line_id IS NULL), 0) AS BIGINT)",
-    )
-    .bind(order_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(MoneySoFar {
-        paid: Cents(paid),
-        refunded: Cents(refunded),
-        fee_refunded: Cents(fee_refunded),
-    })
+/// One refund so far: a line's units (or the delivery fee, no line), and
+/// the way the money went.
+#[derive(Debug, Clone)]
+pub(crate) struct RefundSoFar {
+    pub line_id: Option<i64>,
+    pub quantity: i64,
+    pub amount: i64,
+    pub payment_method: Option<String>,
 }
 
-/// How the order was paid, by way, largest first.
-pub(crate) async fn payments_of(
-    conn: &mut AnyConnection,
-    order_id: i64,
-) -> AppResult<Vec<(String, i64, Option<String>)>> {
-    let rows: Vec<(String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT method, amount_cents, reference FROM payments WHERE order_id = $1 \
-         ORDER BY amount_cents DESC, id",
+/// An order's payments and refunds so far, read in one statement.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MoneyBooks {
+    /// How the order was paid (way, amount, reference), largest first.
+    pub payments: Vec<(String, i64, Option<String>)>,
+    pub refunds: Vec<RefundSoFar>,
+}
+
+impl MoneyBooks {
+    pub fn so_far(&self) -> MoneySoFar {
+        MoneySoFar {
+            paid: Cents(self.payments.iter().map(|p| p.1).sum()),
+            refunded: Cents(self.refunds.iter().map(|r| r.amount).sum()),
+            fee_refunded: Cents(
+                self.refunds
+                    .iter()
+                    .filter(|r| r.line_id.is_none())
+                    .map(|r| r.amount)
+                    .sum(),
+            ),
+        }
+    }
+
+    /// Units and money already given back per line.
+    pub fn per_line(&self) -> std::collections::BTreeMap<i64, (i64, i64)> {
+        let mut lines = std::collections::BTreeMap::new();
+        for refund in &self.refunds {
+            if let Some(line_id) = refund.line_id {
+                let entry: &mut (i64, i64) = lines.entry(line_id).or_default();
+                entry.0 += refund.quantity;
+                entry.1 += refund.amount;
+            }
+        }
+        lines
+    }
+
+    /// Money already given back the way `method` paid.
+    pub fn refunded_to(&self, method: &str) -> i64 {
+        self.refunds
+            .iter()
+            .filter(|r| r.payment_method.as_deref() == Some(method))
+            .map(|r| r.amount)
+            .sum()
+    }
+}
+
+pub(crate) async fn money_books(conn: &mut AnyConnection, order_id: i64) -> AppResult<MoneyBooks> {
+    type Row = (
+        i64,
+        i64,
+        Option<String>,
+        i64,
+        Option<String>,
+        Option<i64>,
+        i64,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT CAST(0 AS BIGINT), id, method, amount_cents, reference, CAST(NULL AS BIGINT), \
+                CAST(0 AS BIGINT) \
+         FROM payments WHERE order_id = $1 \
+         UNION ALL \
+         SELECT CAST(1 AS BIGINT), id, payment_method, amount_cents, CAST(NULL AS TEXT), order_line_id, \
+                quantity \
+         FROM refunds WHERE order_id = $1",
     )
     .bind(order_id)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows)
+    let mut payments: Vec<(i64, String, i64, Option<String>)> = Vec::new();
+    let mut books = MoneyBooks::default();
+    for (is_refund, id, method, amount, reference, line_id, quantity) in rows {
+        if is_refund == 0 {
+            payments.push((id, method.unwrap_or_default(), amount, reference));
+        } else {
+            books.refunds.push(RefundSoFar {
+                line_id,
+                quantity,
+                amount,
+                payment_method: method,
+            });
+        }
+    }
+    payments.sort_by_key(|(id, _, amount, _)| (std::cmp::Reverse(*amount), *id));
+    books.payments = payments
+        .into_iter()
+        .map(|(_, method, amount, reference)| (method, amount, reference))
+        .collect();
+    Ok(books)
 }
 
 pub(crate) async fn past_returns(
@@ -430,8 +498,9 @@ pub(crate) async fn build_order_view(
 ) -> AppResult<ReturnOrder> {
     let now = now_ms();
     let lines = lines_of(conn, order.id).await?;
-    let money = money_of(conn, order.id).await?;
-    let payments = payments_of(conn, order.id).await?;
+    let books = money_books(conn, order.id).await?;
+    let money = books.so_far();
+    let payments = &books.payments;
     let customer: Option<(String, String, i64)> = match order.customer_id {
         Some(id) => {
             sqlx::query_as(
@@ -448,7 +517,7 @@ pub(crate) async fn build_order_view(
     let mut returnable = returnable_lines(&lines, now);
     add_exchange_options(conn, order.id, staff.location.as_str(), &mut returnable).await?;
     let mut methods: Vec<String> = Vec::new();
-    for (method, _, _) in &payments {
+    for (method, _, _) in payments {
         if !methods.contains(method) {
             methods.push(method.clone());
         }
@@ -494,6 +563,6 @@ pub async fn of_order(
     for id in ids {
         receipts.push(record::receipt(&mut conn, &directory, id).await?);
     }
-    let money = money_of(&mut conn, order_id).await?;
+    let money = money_books(&mut conn, order_id).await?.so_far();
     Ok((money.refunded, receipts))
 }

@@ -6,8 +6,8 @@
 //! sale, the receipt queued for the customer.
 
 use super::{
-    LineRow, OrderRow, actor_of, approvals, check_staff, lines_of, location_name, money_of,
-    nearest_warehouse, order_by_reference, payments_of,
+    LineRow, MoneyBooks, OrderRow, actor_of, approvals, check_staff, lines_of, location_name,
+    money_books, nearest_warehouse, order_by_reference,
 };
 use crate::db::{Db, Directory, now_ms};
 use crate::domain::order::{Channel, Fulfilment};
@@ -215,25 +215,17 @@ struct Bucket {
 /// was paid, up to what was paid that way less what went back on it;
 /// what was paid with store credit or an exchange goes back as store
 /// credit when the customer is on record.
-async fn original_buckets(
-    conn: &mut AnyConnection,
+fn original_buckets(
+    books: &MoneyBooks,
     order: &OrderRow,
     amount: i64,
     typed_reference: Option<&str>,
 ) -> AppResult<Vec<Bucket>> {
-    let payments = payments_of(conn, order.id).await?;
-    let refunded: Vec<(Option<String>, i64)> = sqlx::query_as(
-        "SELECT payment_method, CAST(SUM(amount_cents) AS BIGINT) FROM refunds WHERE order_id = $1 \
-         GROUP BY payment_method",
-    )
-    .bind(order.id)
-    .fetch_all(&mut *conn)
-    .await?;
     let mut left = amount;
     let mut buckets = Vec::new();
     let credit_like = |m: &str| matches!(m, "store_credit" | "exchange");
     let mut ways: Vec<(String, i64, Option<String>)> = Vec::new();
-    for (method, paid, reference) in payments {
+    for (method, paid, reference) in books.payments.iter().cloned() {
         match ways.iter_mut().find(|(m, _, _)| *m == method) {
             Some(way) => way.1 += paid,
             None => ways.push((method, paid, reference)),
@@ -244,11 +236,7 @@ async fn original_buckets(
         if left == 0 {
             break;
         }
-        let back_already = refunded
-            .iter()
-            .filter(|(m, _)| m.as_deref() == Some(method.as_str()))
-            .map(|(_, a)| *a)
-            .sum::<i64>();
+        let back_already = books.refunded_to(&method);
         let share = (paid - back_already).clamp(0, left);
         if share == 0 {
             continue;
@@ -467,31 +455,38 @@ pub async fn record_return(
         }
     }
 
-    // The units counted, line by line: a return racing this one on the
-    // same line (another shop, a double tap) makes one of them count 0.
+    // The units counted, every line in one conditional statement: a
+    // return racing this one on the same line (another shop, a double
+    // tap) finds the line full, and is refused.
+    let values: Vec<String> = crate::db::numbered_groups(per_line.len(), 2)
+        .iter()
+        .map(|row| format!("({row})"))
+        .collect();
+    let count = format!(
+        "UPDATE order_lines SET returned_qty = returned_qty + v.column2 \
+         FROM (VALUES {}) AS v \
+         WHERE order_lines.id = v.column1 \
+           AND order_lines.returned_qty + v.column2 <= order_lines.handed_over_qty \
+         RETURNING order_lines.id",
+        values.join(", ")
+    );
+    let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(count));
     for (line_id, quantity) in &per_line {
-        let counted = sqlx::query(
-            "UPDATE order_lines SET returned_qty = returned_qty + $1 \
-             WHERE id = $2 AND returned_qty + $1 <= handed_over_qty",
-        )
-        .bind(quantity)
-        .bind(line_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if counted == 0 {
-            let line = lines
-                .iter()
-                .find(|l| l.line_id == *line_id)
-                .ok_or(AppError::Internal)?;
-            return Err(beyond(&mut tx, &directory, line).await?);
-        }
+        count = count.bind(*line_id).bind(*quantity);
+    }
+    let counted: Vec<i64> = count.fetch_all(&mut *tx).await?;
+    if let Some(line) = lines
+        .iter()
+        .find(|l| per_line.contains_key(&l.line_id) && !counted.contains(&l.line_id))
+    {
+        return Err(beyond(&mut tx, &directory, line).await?);
     }
 
     // The money: each line's units at what they were paid, the delivery
     // fee when the whole order came back or an item was defective.
-    let money = money_of(&mut tx, order.id).await?;
-    let so_far = refunded_per_line(&mut tx, order.id).await?;
+    let books = money_books(&mut tx, order.id).await?;
+    let money = books.so_far();
+    let so_far = books.per_line();
     let mut parts = Vec::new();
     let mut line_refunds: BTreeMap<i64, i64> = BTreeMap::new();
     for (line_id, quantity) in &per_line {
@@ -598,21 +593,6 @@ pub async fn record_return(
         };
         units_left.insert(entry.line_id, units_before - entry.quantity);
         refund_left.insert(entry.line_id, cents_before - share);
-        let return_line_id: i64 = sqlx::query_scalar(
-            "INSERT INTO return_lines (return_id, order_line_id, quantity, reason, reason_note, item_condition, \
-                 disposition, refund_cents) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(return_id)
-        .bind(entry.line_id)
-        .bind(entry.quantity)
-        .bind(entry.reason.as_str())
-        .bind(entry.reason_note.as_deref())
-        .bind(entry.condition.as_str())
-        .bind(goes.as_str())
-        .bind(share)
-        .fetch_one(&mut *tx)
-        .await?;
         returned_lines.push(ReturnedLine {
             sku: line.sku.clone(),
             product_name: line.product_name.clone(),
@@ -625,9 +605,14 @@ pub async fn record_return(
             disposition: goes,
             refund: Cents(share),
         });
-        let sku = Sku::parse(&line.sku)?;
+    }
+    let return_line_ids = insert_return_lines(&mut tx, return_id, &wanted, &returned_lines).await?;
+    for ((entry, returned), return_line_id) in
+        wanted.iter().zip(&returned_lines).zip(return_line_ids)
+    {
+        let sku = Sku::parse(&returned.sku)?;
         let quantity = Quantity::new(entry.quantity)?;
-        match goes {
+        match returned.disposition {
             Disposition::Restock => {
                 stock.push((here.to_string(), sku, Movement::Return(quantity)));
             }
@@ -753,8 +738,12 @@ pub async fn record_return(
                 payment_reference: None,
                 amount: rest,
             }),
-            RefundMethod::OriginalPayment => buckets
-                .extend(original_buckets(&mut tx, &order, rest, typed_reference.as_deref()).await?),
+            RefundMethod::OriginalPayment => buckets.extend(original_buckets(
+                &books,
+                &order,
+                rest,
+                typed_reference.as_deref(),
+            )?),
         }
     }
     let mut refunds = Vec::new();
@@ -864,6 +853,44 @@ pub async fn record_return(
     })
 }
 
+/// Writes a return's lines in one statement; returns their ids in the
+/// order of `entries`. Rows of one multi-row insert take their ids in the
+/// order of its values, on SQLite and PostgreSQL alike.
+async fn insert_return_lines(
+    conn: &mut AnyConnection,
+    return_id: i64,
+    entries: &[ReturnLineRequest],
+    returned: &[ReturnedLine],
+) -> AppResult<Vec<i64>> {
+    let values: Vec<String> = crate::db::numbered_groups(entries.len(), 8)
+        .iter()
+        .map(|row| format!("({row})"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO return_lines (return_id, order_line_id, quantity, reason, reason_note, item_condition, \
+             disposition, refund_cents) VALUES {} RETURNING id",
+        values.join(", ")
+    );
+    let mut insert = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+    for (entry, line) in entries.iter().zip(returned) {
+        insert = insert
+            .bind(return_id)
+            .bind(entry.line_id)
+            .bind(entry.quantity)
+            .bind(entry.reason.as_str())
+            .bind(entry.reason_note.as_deref())
+            .bind(entry.condition.as_str())
+            .bind(line.disposition.as_str())
+            .bind(line.refund.0);
+    }
+    let mut ids: Vec<i64> = insert.fetch_all(&mut *conn).await?;
+    ids.sort_unstable();
+    if ids.len() != entries.len() {
+        return Err(AppError::Internal);
+    }
+    Ok(ids)
+}
+
 /// One refund row of a return, before it is written.
 struct RefundRow {
     line_id: Option<i64>,
@@ -914,24 +941,6 @@ async fn insert_refunds(
     }
     insert.execute(&mut *conn).await?;
     Ok(())
-}
-
-/// Units and money already given back per line of an order.
-async fn refunded_per_line(
-    conn: &mut AnyConnection,
-    order_id: i64,
-) -> AppResult<BTreeMap<i64, (i64, i64)>> {
-    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT order_line_id, CAST(SUM(quantity) AS BIGINT), CAST(SUM(amount_cents) AS BIGINT) \
-         FROM refunds WHERE order_id = $1 AND order_line_id IS NOT NULL GROUP BY order_line_id",
-    )
-    .bind(order_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(line_id, units, cents)| (line_id, (units, cents)))
-        .collect())
 }
 
 #[derive(sqlx::FromRow)]
