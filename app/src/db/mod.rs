@@ -218,17 +218,25 @@ impl Db {
     /// marking a message sent) committed in between. `BEGIN IMMEDIATE`
     /// would lock the attached journal too, and make its writer wait.
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        let mut tx = self.begin_write_writing_first().await?;
+        tx.lock_now().await?;
+        Ok(tx)
+    }
+
+    /// [`Db::begin_write`] for a caller whose first statement writes (and
+    /// so takes SQLite's write lock itself): one statement less. A caller
+    /// that may read first calls [`WriteTx::lock_now`] before.
+    pub async fn begin_write_writing_first(&self) -> Result<WriteTx, sqlx::Error> {
         let turn = match self.backend {
             Backend::Sqlite => Some(self.write_turn.clone().lock_owned().await),
             Backend::Postgres => None,
         };
-        let mut tx = self.pool.begin().await?;
-        if self.backend == Backend::Sqlite {
-            sqlx::query("UPDATE main.schema_migrations SET version = version WHERE 0")
-                .execute(&mut *tx)
-                .await?;
-        }
-        Ok(WriteTx { tx, _turn: turn })
+        let tx = self.pool.begin().await?;
+        Ok(WriteTx {
+            tx,
+            _turn: turn,
+            needs_lock: self.backend == Backend::Sqlite,
+        })
     }
 
     /// One statement that writes, in a transaction of its own and in the
@@ -272,11 +280,26 @@ impl Db {
 pub struct WriteTx {
     tx: sqlx::Transaction<'static, sqlx::Any>,
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// SQLite's write lock not taken yet.
+    needs_lock: bool,
 }
 
 impl WriteTx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
+    }
+
+    /// Takes SQLite's write lock now, by a write that changes nothing (see
+    /// [`Db::begin_write`]); nothing to do when it is taken already, or on
+    /// PostgreSQL.
+    pub async fn lock_now(&mut self) -> Result<(), sqlx::Error> {
+        if self.needs_lock {
+            sqlx::query("UPDATE main.schema_migrations SET version = version WHERE 0")
+                .execute(&mut *self.tx)
+                .await?;
+            self.needs_lock = false;
+        }
+        Ok(())
     }
 }
 

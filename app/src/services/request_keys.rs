@@ -85,14 +85,26 @@ pub async fn claim<T: DeserializeOwned>(
     conn: &mut AnyConnection,
     key: &RequestKey,
 ) -> AppResult<Claim<T>> {
+    claim_answered(conn, key, "").await
+}
+
+/// Claims a key whose answer is known before the work is done (JSON; an
+/// empty text when it is not): kept with the claim, so that no
+/// [`store_answer`] follows.
+pub async fn claim_answered<T: DeserializeOwned>(
+    conn: &mut AnyConnection,
+    key: &RequestKey,
+    answer: &str,
+) -> AppResult<Claim<T>> {
     let now = now_ms();
     let inserted = sqlx::query(
         "INSERT INTO request_keys (owner, request_key, fingerprint, answer, created_at) \
-         VALUES ($1, $2, $3, '', $4) ON CONFLICT (owner, request_key) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (owner, request_key) DO NOTHING",
     )
     .bind(&key.owner)
     .bind(&key.key)
     .bind(&key.fingerprint)
+    .bind(answer)
     .bind(now)
     .execute(&mut *conn)
     .await?
@@ -119,6 +131,18 @@ pub async fn claim<T: DeserializeOwned>(
             tracing::error!(error = %err, key = key.key, "stored answer unreadable");
             AppError::Internal
         })
+}
+
+/// Gives a claimed key up inside a transaction that commits without doing
+/// the work (a refusal that still records something, like a wrong code's
+/// try): a copy of the request is then refused again, not answered.
+pub async fn unclaim(conn: &mut AnyConnection, key: &RequestKey) -> AppResult<()> {
+    sqlx::query("DELETE FROM request_keys WHERE owner = $1 AND request_key = $2")
+        .bind(&key.owner)
+        .bind(&key.key)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Forgets the keys older than a day (an indexed range, usually small):

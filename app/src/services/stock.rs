@@ -61,6 +61,35 @@ pub(crate) async fn replayed<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// Opens a write transaction for a change that may carry a request key.
+/// The key's claim is its first statement: a write, which takes SQLite's
+/// lock, so no other statement is spent on that. A copy of the request
+/// gets the first answer (and the transaction, to drop). `answer` is the
+/// answer in JSON when it is known before the work (it is then kept with
+/// the claim), or empty.
+pub(crate) async fn begin_once<T: serde::de::DeserializeOwned>(
+    db: &crate::db::Db,
+    once: Option<&RequestKey>,
+    answer: &str,
+) -> AppResult<(crate::db::WriteTx, Option<Done<T>>)> {
+    let mut tx = db.begin_write_writing_first().await?;
+    let Some(key) = once else {
+        tx.lock_now().await?;
+        return Ok((tx, None));
+    };
+    match request_keys::claim_answered(&mut tx, key, answer).await? {
+        Claim::First => Ok((tx, None)),
+        Claim::Replay(value) => Ok((
+            tx,
+            Some(Done {
+                value,
+                replayed: true,
+            }),
+        )),
+        Claim::OtherRequest => Err(key.reused_error()),
+    }
+}
+
 /// Records one movement and publishes its event. With a request key, a
 /// second copy of the request records nothing and gets the first answer.
 pub async fn record_movement(

@@ -283,6 +283,26 @@ async fn an_order_goes_from_queue_to_customer(engine: Engine) {
         Err(AppError::WrongPickupCode { .. })
     ));
     assert_eq!(ledger_lines(&db).await, before, "nothing written");
+    // A wrong code sent twice with one key is refused twice: its refusal
+    // keeps no answer to replay as if the order had been handed over.
+    let wrong_key = RequestKey::new("staff:associate.par01", "hand-0", "wrong").expect("key");
+    for _ in 0..2 {
+        assert!(matches!(
+            handover::hand_over(
+                &db,
+                &bus,
+                &paris,
+                id,
+                &partial(Proof::Code(
+                    app::domain::pickup::PickupCode::parse(wrong_code).expect("code")
+                )),
+                Some(&wrong_key)
+            )
+            .await,
+            Err(AppError::WrongPickupCode { .. })
+        ));
+    }
+    assert_eq!(ledger_lines(&db).await, before, "nothing written");
     let proof = Proof::Code(app::domain::pickup::PickupCode::parse(&code).expect("code"));
     // Partial handover, sent twice with one key: recorded once.
     let key = RequestKey::new("staff:associate.par01", "hand-1", "partial").expect("key");

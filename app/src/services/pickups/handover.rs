@@ -20,7 +20,7 @@ use crate::services::Actor;
 use crate::services::audit::Staff;
 use crate::services::events::EventBus;
 use crate::services::request_keys::RequestKey;
-use crate::services::stock::{Done, MovementRequest, apply_movements, replayed};
+use crate::services::stock::{Done, MovementRequest, apply_movements, begin_once};
 use sqlx::AnyConnection;
 
 /// The tries of `scope` (`shop:PAR01`, `order:42`) so far, read in the
@@ -60,8 +60,12 @@ async fn refused_try(
     allowance: Allowance,
     tries: Option<Attempts>,
     refusal: AppError,
+    once: Option<&RequestKey>,
 ) -> AppError {
     let counted = async {
+        if let Some(key) = once {
+            crate::services::request_keys::unclaim(&mut tx, key).await?;
+        }
         if let Verdict::Allowed(next) = next_attempt_under(allowance, tries, now_ms()) {
             sqlx::query(
                 "INSERT INTO pickup_code_attempts (scope, attempts, last_attempt_at, locked_until) \
@@ -171,7 +175,9 @@ pub async fn check_in(
     let tries = tries_so_far(&mut tx, &scope, SHOP_TRIES).await?;
     let row = match find_by_code(&mut tx, db, &code, &kiosk.location).await {
         Ok(row) => row,
-        Err(refusal) => return Err(refused_try(tx, &scope, SHOP_TRIES, tries, refusal).await),
+        Err(refusal) => {
+            return Err(refused_try(tx, &scope, SHOP_TRIES, tries, refusal, None).await);
+        }
     };
     let now = now_ms();
     let marked = sqlx::query(
@@ -207,7 +213,9 @@ pub async fn open_by_code(db: &Db, staff: &Staff, raw_code: &str) -> AppResult<i
     let tries = tries_so_far(&mut tx, &scope, SHOP_TRIES).await?;
     let row = match find_by_code(&mut tx, db, &code, &staff.location).await {
         Ok(row) => row,
-        Err(refusal) => return Err(refused_try(tx, &scope, SHOP_TRIES, tries, refusal).await),
+        Err(refusal) => {
+            return Err(refused_try(tx, &scope, SHOP_TRIES, tries, refusal, None).await);
+        }
     };
     forget_tries(&mut tx, &scope, tries).await?;
     tx.commit().await?;
@@ -328,14 +336,13 @@ pub async fn hand_over(
     };
     let directory = db.locations().await?;
     let actor = actor_of(staff);
-    let mut tx = db.begin_write().await?;
     // A copy gets the order's screen as it is when the copy comes (the
     // key's request names the order). What is kept under the key is only
-    // a record: the order's id (a whole screen, for keys kept before).
-    if replayed::<serde_json::Value>(&mut tx, once)
-        .await?
-        .is_some()
-    {
+    // a record: the order's id (a whole screen, for keys kept before),
+    // kept with the claim.
+    let (mut tx, copy) =
+        begin_once::<serde_json::Value>(db, once, &fulfilment_id.to_string()).await?;
+    if copy.is_some() {
         drop(tx);
         return Ok(Done {
             value: super::view(db, staff, fulfilment_id).await?,
@@ -356,7 +363,7 @@ pub async fn hand_over(
                 let refusal = AppError::WrongPickupCode {
                     reference: row.reference.clone(),
                 };
-                return Err(refused_try(tx, &order_scope, ORDER_TRIES, tries, refusal).await);
+                return Err(refused_try(tx, &order_scope, ORDER_TRIES, tries, refusal, once).await);
             }
         }
         Proof::IdCheck { .. } => {
@@ -472,9 +479,6 @@ pub async fn hand_over(
     }
     record_handover_lines(&mut tx, handover_id, &handed_lines).await?;
     forget_tries(&mut tx, &order_scope, tries).await?;
-    if let Some(key) = once {
-        crate::services::request_keys::store_answer(&mut tx, key, &fulfilment_id).await?;
-    }
     // A customer who was waiting is no longer (the status move marked
     // them attended): the event says so.
     let row = FulfilmentRow {

@@ -28,7 +28,7 @@ use crate::services::orders::{
     CreditMethod, CreditRequest, LineRequest, OrderRequest, PaymentRequest,
 };
 use crate::services::request_keys::RequestKey;
-use crate::services::stock::{Done, MovementRequest, apply_movements, replayed};
+use crate::services::stock::{Done, MovementRequest, apply_movements, begin_once};
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
@@ -403,8 +403,8 @@ pub async fn record_return(
     let directory = db.locations().await?;
     let actor = actor_of(staff);
     let here = staff.location.clone();
-    let mut tx = db.begin_write().await?;
-    if let Some(done) = replayed(&mut tx, once).await? {
+    let (mut tx, copy) = begin_once(db, once, "").await?;
+    if let Some(done) = copy {
         return Ok(done);
     }
     let order = order_by_reference(&mut tx, &request.reference).await?;
