@@ -5,8 +5,8 @@
 //! guessing gets a handful of tries an hour.
 
 use super::{
-    FulfilmentRow, actor_of, at_pickup_shop, build_view, commit, lines_of, load, move_status, name,
-    ready_here, shop_rules, take_from_holds,
+    FulfilmentRow, actor_of, at_pickup_shop, build_view, commit, lines_of, load, load_with_tries,
+    move_status, name, ready_at, shop_rules, take_from_holds,
 };
 use crate::db::{Db, WriteTx, now_ms};
 use crate::domain::order::{OrderEvent, OrderStatus};
@@ -44,6 +44,11 @@ async fn tries_so_far(
         last_attempt_at,
         locked_until,
     });
+    tries_allowed(allowance, stored)
+}
+
+/// The tries so far, or a refusal while their scope is locked.
+fn tries_allowed(allowance: Allowance, stored: Option<Attempts>) -> AppResult<Option<Attempts>> {
     if let Verdict::Locked { retry_after_ms } = next_attempt_under(allowance, stored, now_ms()) {
         return Err(AppError::TooManyCodeTries {
             retry_after_secs: (retry_after_ms as u64).div_ceil(1000),
@@ -352,11 +357,16 @@ pub async fn hand_over(
     // A wrong code counts its try in this transaction, committed with
     // nothing else in it. (A refusal before the code is checked counts
     // nothing, which tells a guesser nothing.)
-    let tries = match request.proof {
-        Proof::Code(_) => tries_so_far(&mut tx, &order_scope, ORDER_TRIES).await?,
-        Proof::IdCheck { .. } => None,
+    // The order and its code tries so far, read together (a locked
+    // scope is refused before anything else is said).
+    let (row, tries) = match request.proof {
+        Proof::Code(_) => {
+            let (row, stored) = load_with_tries(&mut tx, fulfilment_id, &order_scope).await?;
+            (row, tries_allowed(ORDER_TRIES, stored)?)
+        }
+        Proof::IdCheck { .. } => (load(&mut tx, fulfilment_id).await?, None),
     };
-    let row = ready_here(&mut tx, &directory, staff, fulfilment_id).await?;
+    let row = ready_at(row, &directory, staff)?;
     match &request.proof {
         Proof::Code(code) => {
             if !code.matches(row.pickup_code.as_deref().unwrap_or_default()) {

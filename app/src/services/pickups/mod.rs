@@ -216,11 +216,69 @@ pub(crate) async fn ready_here(
     fulfilment_id: i64,
 ) -> AppResult<FulfilmentRow> {
     let row = load(conn, fulfilment_id).await?;
+    ready_at(row, directory, staff)
+}
+
+/// `row`, when it is ready to hand over at the shop of `staff`.
+pub(crate) fn ready_at(
+    row: FulfilmentRow,
+    directory: &Directory,
+    staff: &Staff,
+) -> AppResult<FulfilmentRow> {
     at_pickup_shop(&row, staff, directory)?;
     match row.status() {
         OrderStatus::Ready | OrderStatus::PartiallyCollected => Ok(row),
         _ => Err(row.refusal()),
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct RowWithTries {
+    #[sqlx(flatten)]
+    row: FulfilmentRow,
+    tries: Option<i64>,
+    tried_at: Option<i64>,
+    tries_locked_until: Option<i64>,
+}
+
+/// [`load`], with the code tries of `scope` so far, in one statement.
+pub(crate) async fn load_with_tries(
+    conn: &mut AnyConnection,
+    fulfilment_id: i64,
+    scope: &str,
+) -> AppResult<(FulfilmentRow, Option<crate::domain::sign_in::Attempts>)> {
+    let found: Option<RowWithTries> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {FULFILMENT_COLUMNS}, a.attempts AS tries, a.last_attempt_at AS tried_at, \
+                a.locked_until AS tries_locked_until \
+         FROM order_fulfilments f JOIN orders o ON o.id = f.order_id \
+         LEFT JOIN pickup_code_attempts a ON a.scope = $2 \
+         WHERE f.id = $1"
+    )))
+    .bind(fulfilment_id)
+    .bind(scope)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(found) = found else {
+        return Err(AppError::UnknownOrder {
+            reference: format!("#{fulfilment_id}"),
+        });
+    };
+    if found.row.kind != Fulfilment::Collect.as_str() {
+        return Err(AppError::NotAPickup {
+            reference: found.row.reference,
+        });
+    }
+    let tries = match (found.tries, found.tried_at, found.tries_locked_until) {
+        (Some(count), Some(last_attempt_at), Some(locked_until)) => {
+            Some(crate::domain::sign_in::Attempts {
+                count,
+                last_attempt_at,
+                locked_until,
+            })
+        }
+        _ => None,
+    };
+    Ok((found.row, tries))
 }
 
 #[derive(sqlx::FromRow)]

@@ -145,12 +145,11 @@ pub(crate) async fn order_by_reference(
     reference: &str,
 ) -> AppResult<OrderRow> {
     let reference = clean_reference(reference);
-    let row: Option<OrderRow> = sqlx::query_as(
-        "SELECT o.id, o.reference, o.channel, o.customer_id, o.contact_email, o.lang, o.payment_status, \
-                o.delivery_fee_cents, o.created_at, c.email AS customer_email, c.store_credit_cents \
+    let row: Option<OrderRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ORDER_COLUMNS} \
          FROM orders o LEFT JOIN customers c ON c.id = o.customer_id AND c.erased_at IS NULL \
-         WHERE o.reference = $1",
-    )
+         WHERE o.reference = $1"
+    )))
     .bind(&reference)
     .fetch_optional(&mut *conn)
     .await?;
@@ -211,32 +210,69 @@ impl LineRow {
 /// The moment the customer had a line's goods: at the till for goods
 /// taken now, at the (last) handover or the delivery otherwise.
 pub(crate) async fn lines_of(conn: &mut AnyConnection, order_id: i64) -> AppResult<Vec<LineRow>> {
-    let rows: Vec<LineRow> = sqlx::query_as(
-        "SELECT l.id AS line_id, l.line_no, l.sku, s.ean, p.name AS product_name, s.colour, s.size, \
-                p.category, p.department, l.quantity, l.cancelled_qty AS cancelled, \
-                l.handed_over_qty AS delivered, l.returned_qty AS returned, l.unit_price_cents, \
-                l.discount_cents, \
-                CASE WHEN f.kind = 'carry' OR f.kind IS NULL THEN o.created_at \
-                     WHEN f.status IN ('completed', 'partially_collected', 'expired', 'cancelled') \
-                          THEN COALESCE(f.collected_at, f.updated_at) \
-                     ELSE f.collected_at END AS delivered_at, \
-                COALESCE(rp.window_days, rd.window_days, 30) AS window_days, \
-                COALESCE(rp.final_sale, rd.final_sale, 0) AS final_sale, \
-                CASE WHEN f.kind = 'collect' AND f.status NOT IN ('completed', 'expired', 'cancelled') \
-                     THEN f.id END AS open_pickup \
-         FROM order_lines l \
-         JOIN orders o ON o.id = l.order_id \
-         JOIN skus s ON s.sku = l.sku \
-         JOIN products p ON p.id = s.product_id \
-         LEFT JOIN order_fulfilments f ON f.id = l.fulfilment_id \
-         LEFT JOIN return_policies rp ON rp.category = p.category \
-         LEFT JOIN return_policies rd ON rd.category = '*' \
-         WHERE l.order_id = $1 ORDER BY l.line_no",
-    )
+    let rows: Vec<LineRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {LINE_COLUMNS} FROM {LINE_TABLES} WHERE l.order_id = $1 ORDER BY l.line_no"
+    )))
     .bind(order_id)
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows)
+}
+
+/// The columns of [`LineRow`], over [`LINE_TABLES`].
+const LINE_COLUMNS: &str = "l.id AS line_id, l.line_no, l.sku, s.ean, p.name AS product_name, s.colour, s.size, \
+     p.category, p.department, l.quantity, l.cancelled_qty AS cancelled, \
+     l.handed_over_qty AS delivered, l.returned_qty AS returned, l.unit_price_cents, \
+     l.discount_cents, \
+     CASE WHEN f.kind = 'carry' OR f.kind IS NULL THEN o.created_at \
+          WHEN f.status IN ('completed', 'partially_collected', 'expired', 'cancelled') \
+               THEN COALESCE(f.collected_at, f.updated_at) \
+          ELSE f.collected_at END AS delivered_at, \
+     COALESCE(rp.window_days, rd.window_days, 30) AS window_days, \
+     COALESCE(rp.final_sale, rd.final_sale, 0) AS final_sale, \
+     CASE WHEN f.kind = 'collect' AND f.status NOT IN ('completed', 'expired', 'cancelled') \
+          THEN f.id END AS open_pickup";
+
+const LINE_TABLES: &str = "order_lines l \
+     JOIN orders o ON o.id = l.order_id \
+     JOIN skus s ON s.sku = l.sku \
+     JOIN products p ON p.id = s.product_id \
+     LEFT JOIN order_fulfilments f ON f.id = l.fulfilment_id \
+     LEFT JOIN return_policies rp ON rp.category = p.category \
+     LEFT JOIN return_policies rd ON rd.category = '*'";
+
+/// The columns of [`OrderRow`], over `orders o` and `customers c`.
+const ORDER_COLUMNS: &str = "o.id, o.reference, o.channel, o.customer_id, o.contact_email, o.lang, \
+     o.payment_status, o.delivery_fee_cents, o.created_at, c.email AS customer_email, \
+     c.store_credit_cents";
+
+#[derive(sqlx::FromRow)]
+struct OrderLineRow {
+    #[sqlx(flatten)]
+    order: OrderRow,
+    #[sqlx(flatten)]
+    line: LineRow,
+}
+
+/// The order of `reference` and its lines, in one statement.
+pub(crate) async fn order_and_lines(
+    conn: &mut AnyConnection,
+    reference: &str,
+) -> AppResult<(OrderRow, Vec<LineRow>)> {
+    let rows: Vec<OrderLineRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ORDER_COLUMNS}, {LINE_COLUMNS} FROM {LINE_TABLES} \
+         LEFT JOIN customers c ON c.id = o.customer_id AND c.erased_at IS NULL \
+         WHERE o.reference = $1 ORDER BY l.line_no"
+    )))
+    .bind(clean_reference(reference))
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(first) = rows.first() else {
+        // No line: an unknown order (said so), or one without lines.
+        return Ok((order_by_reference(conn, reference).await?, Vec::new()));
+    };
+    let order = first.order.clone();
+    Ok((order, rows.into_iter().map(|row| row.line).collect()))
 }
 
 /// Money in and out of an order so far.

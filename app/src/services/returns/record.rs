@@ -6,8 +6,8 @@
 //! sale, the receipt queued for the customer.
 
 use super::{
-    LineRow, MoneyBooks, OrderRow, actor_of, approvals, check_staff, lines_of, location_name,
-    money_books, nearest_warehouse, order_by_reference,
+    LineRow, MoneyBooks, OrderRow, actor_of, approvals, check_staff, location_name, money_books,
+    nearest_warehouse, order_and_lines,
 };
 use crate::db::{Db, Directory, now_ms};
 use crate::domain::order::{Channel, Fulfilment};
@@ -407,7 +407,7 @@ pub async fn record_return(
     if let Some(done) = copy {
         return Ok(done);
     }
-    let order = order_by_reference(&mut tx, &request.reference).await?;
+    let (order, lines) = order_and_lines(&mut tx, &request.reference).await?;
     if order.payment_status != "paid" {
         return Err(AppError::OrderNotPaid {
             reference: order.reference.clone(),
@@ -417,7 +417,6 @@ pub async fn record_return(
         return Err(AppError::StoreCreditNeedsCustomer);
     }
     let now = now_ms();
-    let lines = lines_of(&mut tx, order.id).await?;
 
     // Every line checked against what it allows, units summed per line.
     let mut per_line: BTreeMap<i64, i64> = BTreeMap::new();
