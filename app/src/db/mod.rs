@@ -26,6 +26,8 @@ pub enum Backend {
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
+    /// On SQLite, the one connection that writes (see `connect`).
+    writer: Option<AnyPool>,
     pub backend: Backend,
     /// On SQLite, whose writer is one at a time: the turn of this
     /// process's writers (see `begin_write`).
@@ -192,10 +194,28 @@ impl Db {
             }),
             Backend::Postgres => options,
         };
+        // On SQLite, every write transaction of this process goes through
+        // one connection of its own. SQLite empties a connection's page
+        // cache whenever another connection has written; with one writer,
+        // the writer's cache is never emptied, and a transaction in the
+        // turn does not read its pages again from the file first.
+        let writer = match backend {
+            Backend::Sqlite => Some(
+                options
+                    .clone()
+                    .max_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .connect(&url)
+                    .await?,
+            ),
+            Backend::Postgres => None,
+        };
         let pool = options.connect(&url).await?;
         Ok(Self {
             read_log: ReadLog::start(pool.clone(), backend),
             pool,
+            writer,
             backend,
             write_turn: Arc::default(),
             locations: Arc::default(),
@@ -231,7 +251,7 @@ impl Db {
             Backend::Sqlite => Some(self.write_turn.clone().lock_owned().await),
             Backend::Postgres => None,
         };
-        let tx = self.pool.begin().await?;
+        let tx = self.writer.as_ref().unwrap_or(&self.pool).begin().await?;
         Ok(WriteTx {
             tx,
             _turn: turn,
@@ -329,6 +349,16 @@ pub fn numbered_groups(groups: usize, width: usize) -> Vec<String> {
         .collect()
 }
 
+/// The rows of a many-row `VALUES` list, numbered in order:
+/// `"($1, $2), ($3, $4)"` for 2 groups of 2.
+pub fn values_rows(groups: usize, width: usize) -> String {
+    numbered_groups(groups, width)
+        .iter()
+        .map(|row| format!("({row})"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Milliseconds since the Unix epoch: how times are stored.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -345,5 +375,6 @@ mod numbered_groups_tests {
     fn groups_number_their_parameters_in_order() {
         assert_eq!(numbered_groups(2, 3), vec!["$1, $2, $3", "$4, $5, $6"]);
         assert!(numbered_groups(0, 2).is_empty());
+        assert_eq!(super::values_rows(2, 2), "($1, $2), ($3, $4)");
     }
 }

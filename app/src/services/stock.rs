@@ -336,13 +336,7 @@ pub async fn apply_movements(
         return Ok(events);
     };
 
-    let values = |width: usize| {
-        crate::db::numbered_groups(requests.len(), width)
-            .iter()
-            .map(|row| format!("({row})"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let values = |width: usize| crate::db::values_rows(requests.len(), width);
     if conn.backend_name().eq_ignore_ascii_case("postgresql") {
         let lock = format!(
             "SELECT 1 FROM stock_levels WHERE (sku, location_id) IN (VALUES {}) \

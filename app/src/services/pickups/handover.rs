@@ -529,16 +529,13 @@ async fn count_handed(conn: &mut AnyConnection, lines: &[(i64, i64)]) -> AppResu
     if lines.is_empty() {
         return Ok(true);
     }
-    let values: Vec<String> = crate::db::numbered_groups(lines.len(), 2)
-        .iter()
-        .map(|row| format!("({row})"))
-        .collect();
+    let values = crate::db::values_rows(lines.len(), 2);
     let sql = format!(
         "UPDATE order_lines SET handed_over_qty = handed_over_qty + v.column2 \
          FROM (VALUES {}) AS v \
          WHERE order_lines.id = v.column1 \
            AND order_lines.handed_over_qty + order_lines.cancelled_qty + v.column2 <= order_lines.quantity",
-        values.join(", ")
+        values
     );
     let mut update = sqlx::query(sqlx::AssertSqlSafe(sql));
     for (line_id, quantity) in lines {
@@ -599,13 +596,10 @@ async fn record_handover_lines(
     if lines.is_empty() {
         return Ok(());
     }
-    let rows: Vec<String> = crate::db::numbered_groups(lines.len(), 3)
-        .iter()
-        .map(|row| format!("({row})"))
-        .collect();
+    let rows = crate::db::values_rows(lines.len(), 3);
     let sql = format!(
         "INSERT INTO handover_lines (handover_id, order_line_id, quantity) VALUES {}",
-        rows.join(", ")
+        rows
     );
     let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
     for (line_id, quantity) in lines {

@@ -457,17 +457,14 @@ pub async fn record_return(
     // The units counted, every line in one conditional statement: a
     // return racing this one on the same line (another shop, a double
     // tap) finds the line full, and is refused.
-    let values: Vec<String> = crate::db::numbered_groups(per_line.len(), 2)
-        .iter()
-        .map(|row| format!("({row})"))
-        .collect();
+    let values = crate::db::values_rows(per_line.len(), 2);
     let count = format!(
         "UPDATE order_lines SET returned_qty = returned_qty + v.column2 \
          FROM (VALUES {}) AS v \
          WHERE order_lines.id = v.column1 \
            AND order_lines.returned_qty + v.column2 <= order_lines.handed_over_qty \
          RETURNING order_lines.id",
-        values.join(", ")
+        values
     );
     let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(count));
     for (line_id, quantity) in &per_line {
@@ -861,14 +858,11 @@ async fn insert_return_lines(
     entries: &[ReturnLineRequest],
     returned: &[ReturnedLine],
 ) -> AppResult<Vec<i64>> {
-    let values: Vec<String> = crate::db::numbered_groups(entries.len(), 8)
-        .iter()
-        .map(|row| format!("({row})"))
-        .collect();
+    let values = crate::db::values_rows(entries.len(), 8);
     let sql = format!(
         "INSERT INTO return_lines (return_id, order_line_id, quantity, reason, reason_note, item_condition, \
              disposition, refund_cents) VALUES {} RETURNING id",
-        values.join(", ")
+        values
     );
     let mut insert = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
     for (entry, line) in entries.iter().zip(returned) {
@@ -912,14 +906,11 @@ async fn insert_refunds(
     if rows.is_empty() {
         return Ok(());
     }
-    let values: Vec<String> = crate::db::numbered_groups(rows.len(), 12)
-        .iter()
-        .map(|row| format!("({row})"))
-        .collect();
+    let values = crate::db::values_rows(rows.len(), 12);
     let sql = format!(
         "INSERT INTO refunds (order_id, order_line_id, quantity, amount_cents, method, reason, recorded_by, \
              device, created_at, return_id, payment_method, payment_reference) VALUES {}",
-        values.join(", ")
+        values
     );
     let at = now_ms();
     let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
