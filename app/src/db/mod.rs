@@ -39,6 +39,16 @@ pub struct Db {
 }
 
 impl Backend {
+    /// The engine behind a connection, for the few statements written for
+    /// one engine only.
+    pub fn of_connection(conn: &sqlx::AnyConnection) -> Self {
+        if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
     pub fn from_url(url: &str) -> Result<Self, String> {
         if url.starts_with("sqlite:") {
             Ok(Self::Sqlite)

@@ -327,8 +327,8 @@ pub async fn apply_movements(
         .collect();
     levels.sort_unstable();
     levels.dedup();
-    let (Some(deltas), true) = (deltas, requests.len() > 1 && levels.len() == requests.len())
-    else {
+    let shared = requests.len() > 1 && levels.len() == requests.len();
+    let Some(deltas) = deltas.filter(|_| shared) else {
         let mut events = Vec::with_capacity(requests.len());
         for request in requests {
             events.push(apply_movement(conn, request, None, reference, actor).await?);
@@ -337,7 +337,7 @@ pub async fn apply_movements(
     };
 
     let values = |width: usize| crate::db::values_rows(requests.len(), width);
-    if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+    if crate::db::Backend::of_connection(conn) == crate::db::Backend::Postgres {
         let lock = format!(
             "SELECT 1 FROM stock_levels WHERE (sku, location_id) IN (VALUES {}) \
              ORDER BY location_id, sku FOR UPDATE",

@@ -354,11 +354,10 @@ pub async fn hand_over(
             replayed: true,
         });
     }
-    // A wrong code counts its try in this transaction, committed with
-    // nothing else in it. (A refusal before the code is checked counts
-    // nothing, which tells a guesser nothing.)
-    // The order and its code tries so far, read together (a locked
-    // scope is refused before anything else is said).
+    // The order and its code tries so far, read together: a locked scope
+    // is refused first. A wrong code counts its try in this transaction,
+    // committed with nothing else in it. (A refusal before the code is
+    // checked counts nothing, which tells a guesser nothing.)
     let (row, tries) = match request.proof {
         Proof::Code(_) => {
             let (row, stored) = load_with_tries(&mut tx, fulfilment_id, &order_scope).await?;

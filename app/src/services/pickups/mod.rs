@@ -118,6 +118,11 @@ pub(crate) async fn load(conn: &mut AnyConnection, fulfilment_id: i64) -> AppRes
     .bind(fulfilment_id)
     .fetch_optional(&mut *conn)
     .await?;
+    a_pickup(row, fulfilment_id)
+}
+
+/// The row read for `fulfilment_id`, when it is an order to collect.
+fn a_pickup(row: Option<FulfilmentRow>, fulfilment_id: i64) -> AppResult<FulfilmentRow> {
     match row {
         Some(row) if row.kind == Fulfilment::Collect.as_str() => Ok(row),
         Some(row) => Err(AppError::NotAPickup {
@@ -258,27 +263,23 @@ pub(crate) async fn load_with_tries(
     .bind(scope)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(found) = found else {
-        return Err(AppError::UnknownOrder {
-            reference: format!("#{fulfilment_id}"),
-        });
-    };
-    if found.row.kind != Fulfilment::Collect.as_str() {
-        return Err(AppError::NotAPickup {
-            reference: found.row.reference,
-        });
-    }
-    let tries = match (found.tries, found.tried_at, found.tries_locked_until) {
-        (Some(count), Some(last_attempt_at), Some(locked_until)) => {
-            Some(crate::domain::sign_in::Attempts {
-                count,
-                last_attempt_at,
-                locked_until,
-            })
+    let (row, tries) = match found {
+        Some(found) => {
+            let tries = match (found.tries, found.tried_at, found.tries_locked_until) {
+                (Some(count), Some(last_attempt_at), Some(locked_until)) => {
+                    Some(crate::domain::sign_in::Attempts {
+                        count,
+                        last_attempt_at,
+                        locked_until,
+                    })
+                }
+                _ => None,
+            };
+            (Some(found.row), tries)
         }
-        _ => None,
+        None => (None, None),
     };
-    Ok((found.row, tries))
+    Ok((a_pickup(row, fulfilment_id)?, tries))
 }
 
 #[derive(sqlx::FromRow)]
